@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+export const organisationKinds = ['authority', 'school', 'gifted_centre', 'university', 'partner'] as const;
+export const organisationProfiles = ['physics_maths', 'socio_economic', 'it'] as const;
+export const roleNames = [
+  'network_admin',
+  'school_admin',
+  'teacher',
+  'student',
+  'parent',
+  'partner',
+  'lms_client',
+] as const;
+
+export type OrganisationKind = (typeof organisationKinds)[number];
+export type RoleName = (typeof roleNames)[number];
+
+export const contactsSchema = z.object({
+  email: z.string().email().optional(),
+  phone: z.string().max(64).optional(),
+  website: z.string().url().optional(),
+});
+
+/** What registry tells the network about an organisation (the whole current state). */
+export const organisationSnapshotSchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  shortName: z.string().nullable(),
+  kind: z.enum(organisationKinds),
+  isHub: z.boolean(),
+  profiles: z.array(z.enum(organisationProfiles)),
+  status: z.enum(['active', 'archived']),
+  /** Monotonic per organisation: consumers keep the highest version they saw. */
+  version: z.number().int().positive(),
+});
+
+export const roleAssignmentSchema = z.object({
+  role: z.enum(roleNames),
+  organisationId: z.string().uuid(),
+  grade: z.number().int().min(1).max(11).nullable().optional(),
+  classLetter: z.string().max(4).nullable().optional(),
+  /** For a parent: the student (person id) they are the parent of. */
+  studentId: z.string().uuid().nullable().optional(),
+});
+
+/** What registry tells the network about a person: no contacts or birth date (personal data stays in registry). */
+export const personSnapshotSchema = z.object({
+  id: z.string().uuid(),
+  givenName: z.string(),
+  familyName: z.string(),
+  middleName: z.string().nullable(),
+  roles: z.array(roleAssignmentSchema),
+  status: z.enum(['active', 'archived']),
+  version: z.number().int().positive(),
+});
+
+export type OrganisationSnapshot = z.infer<typeof organisationSnapshotSchema>;
+export type PersonSnapshot = z.infer<typeof personSnapshotSchema>;
+export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
+
+export const registryEvents = {
+  'mathnet.registry.organisation.registered': organisationSnapshotSchema,
+  'mathnet.registry.organisation.updated': organisationSnapshotSchema,
+  'mathnet.registry.person.registered': personSnapshotSchema,
+  'mathnet.registry.person.updated': personSnapshotSchema,
+} as const;

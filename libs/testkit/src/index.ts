@@ -1,0 +1,4 @@
+export { containerEngineAnswers } from './infra-choice';
+export { createTestBus, type TestBus, testAmqpUrl } from './test-bus';
+export { createTestDatabase, type TestDatabase } from './test-database';
+export { createTestRedis, type TestRedis } from './test-redis';
