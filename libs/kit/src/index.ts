@@ -1,4 +1,5 @@
 export { ConfigError, env, loadConfig, loadConfigOrExit } from './config';
+export { checkIfMatch, etagOf, setEtag } from './etag';
 export * from './errors';
 export { createHttpApp, type HttpAppOptions, type ReadinessCheck } from './http-app';
 export { listen, type RunningServer } from './http-server';

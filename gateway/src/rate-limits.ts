@@ -1,0 +1,167 @@
+import { type Logger, sendProblem, TooManyRequestsError } from '@mathnet/kit';
+import type { Request, RequestHandler, Response } from 'express';
+import { ipKeyGenerator, MemoryStore, type Options, type RateLimitInfo, rateLimit, type Store } from 'express-rate-limit';
+import { Redis } from 'ioredis';
+import { RedisStore } from 'rate-limit-redis';
+import { actorOf } from './bearer';
+
+/** Where the rate-limit counters live: this process, or Redis shared by every gateway replica. */
+export type RateLimitStoreOption = { store: 'memory' } | { redisUrl: string; keyPrefix?: string };
+
+/** The gateway's request budgets. */
+export interface RateLimitBudgets {
+  /** Requests per minute per client on `/api/*` (token subject, else IP). */
+  perClientPerMinute: number;
+  /** Requests per minute per IP on `POST /api/auth/token`. */
+  tokenPerIpPerMinute: number;
+  /** Failed token requests per account in 15 minutes. */
+  loginFailuresPer15Min: number;
+}
+
+/** The three limiters and their store's lifecycle. */
+export interface RateLimits {
+  perClient: RequestHandler;
+  tokenPerIp: RequestHandler;
+  /** Keyed by `res.locals.accountKey`; skips requests that name no account. */
+  accountFailures: RequestHandler;
+  /** Resolves when the counter store answers (Redis PING). */
+  check(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Redis store, but one whose script SHA is loaded again after a failure: the
+ * stock store loads its scripts once at start, so a Redis that was down at that
+ * moment would leave every later increment failing.
+ */
+class ReloadingRedisStore extends RedisStore {
+  override async increment(key: string) {
+    try {
+      return await super.increment(key);
+    } catch (error) {
+      this.incrementScriptSha = this.loadIncrementScript();
+      this.incrementScriptSha.catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+function ipKey(req: Request): string {
+  return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
+}
+
+function retryAfterSeconds(info: RateLimitInfo | undefined): number {
+  const resetAt = info?.resetTime?.getTime() ?? Date.now() + 60_000;
+  return Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+}
+
+/** A 429 problem+json with Retry-After, whatever limiter answered. */
+function tooMany(property: string, detail: (info: RateLimitInfo | undefined) => string): Options['handler'] {
+  return (req, res) => {
+    const info = (req as unknown as Record<string, RateLimitInfo | undefined>)[property];
+    const seconds = retryAfterSeconds(info);
+    sendProblem(res, new TooManyRequestsError(`${detail(info)}; retry in ${seconds} s`, seconds), req.originalUrl);
+  };
+}
+
+/** Builds the gateway's limiters on memory or Redis counters (failing open, with an error log, if the store fails). */
+export function createRateLimits(option: RateLimitStoreOption, budgets: RateLimitBudgets, logger: Logger): RateLimits {
+  const limiterLogger = {
+    error: (error: unknown, message?: string) => logger.error({ err: error }, message ?? 'rate limiter error'),
+    warn: (error: unknown, message?: string) => logger.warn({ err: error }, message ?? 'rate limiter warning'),
+  };
+  let redis: Redis | undefined;
+  const stores: Store[] = [];
+  const storeFor = (name: string): Store => {
+    let store: Store;
+    if ('redisUrl' in option) {
+      redis ??= createRedis(option.redisUrl, logger);
+      const client = redis;
+      store = new ReloadingRedisStore({
+        prefix: `${option.keyPrefix ?? 'mathnet:'}gateway:rl:${name}:`,
+        sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<never>,
+      });
+    } else {
+      store = new MemoryStore();
+    }
+    stores.push(store);
+    return store;
+  };
+  if (!('redisUrl' in option)) logger.info('rate limits: counters in process memory (memory://)');
+
+  const common = {
+    store: undefined as unknown as Store,
+    legacyHeaders: false,
+    passOnStoreError: true,
+    logger: limiterLogger,
+  } satisfies Partial<Options>;
+
+  const perClient = rateLimit({
+    ...common,
+    store: storeFor('client'),
+    windowMs: 60_000,
+    limit: budgets.perClientPerMinute,
+    standardHeaders: 'draft-6',
+    requestPropertyName: 'clientRateLimit',
+    keyGenerator: (req: Request, res: Response) => {
+      const actor = actorOf(res);
+      return actor ? `sub:${actor.subject}` : ipKey(req);
+    },
+    handler: tooMany('clientRateLimit', (info) => `More than ${info?.limit} requests per minute from this client`),
+  });
+
+  const tokenPerIp = rateLimit({
+    ...common,
+    store: storeFor('token-ip'),
+    windowMs: 60_000,
+    limit: budgets.tokenPerIpPerMinute,
+    standardHeaders: 'draft-6',
+    requestPropertyName: 'tokenRateLimit',
+    keyGenerator: ipKey,
+    handler: tooMany('tokenRateLimit', (info) => `More than ${info?.limit} token requests per minute from this address`),
+  });
+
+  const accountFailures = rateLimit({
+    ...common,
+    store: storeFor('login-failures'),
+    windowMs: 15 * 60_000,
+    limit: budgets.loginFailuresPer15Min,
+    // The counter is about an account, not about the caller: no RateLimit-* headers, only Retry-After on a 429.
+    standardHeaders: false,
+    requestPropertyName: 'accountRateLimit',
+    skip: (_req: Request, res: Response) => typeof res.locals.accountKey !== 'string',
+    keyGenerator: (_req: Request, res: Response) => res.locals.accountKey as string,
+    // Only failures count: a wrong password or client secret (400 invalid_grant, 401 invalid_client).
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 400 && res.statusCode !== 401,
+    handler: tooMany('accountRateLimit', () => 'Too many failed sign-in attempts for this account'),
+  });
+
+  return {
+    perClient,
+    tokenPerIp,
+    accountFailures,
+    async check() {
+      if (redis) await redis.ping();
+    },
+    async close() {
+      for (const store of stores) await store.shutdown?.();
+      if (redis) await redis.quit().catch(() => redis?.disconnect());
+    },
+  };
+}
+
+function createRedis(url: string, logger: Logger): Redis {
+  // Few retries per command: while Redis is away, requests pass unlimited (logged) instead of hanging.
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000 });
+  let lastLogged = 0;
+  redis.on('error', (error) => {
+    const now = Date.now();
+    if (now - lastLogged > 10_000) {
+      lastLogged = now;
+      logger.error({ err: error }, 'rate limits: Redis error');
+    }
+  });
+  redis.once('ready', () => logger.info('rate limits: counters in Redis'));
+  return redis;
+}

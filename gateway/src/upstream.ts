@@ -1,0 +1,190 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { HttpError, ServiceUnavailableError } from '@mathnet/kit';
+import type { Request, Response } from 'express';
+import { type Dispatcher, Pool } from 'undici';
+
+/** How the gateway talks to its upstreams. */
+export interface UpstreamOptions {
+  /** Time to wait for response headers (and between body chunks) before answering 504; default 30 s. */
+  timeoutMs?: number;
+  /** Keep-alive connections per upstream; default 128. */
+  connections?: number;
+}
+
+/** What the gateway forwards as the request body. */
+export type ForwardBody = Readable | Buffer | null;
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) and those undici sets itself; never forwarded in either direction.
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'expect',
+  'http2-settings',
+]);
+
+/** The headers of one side without hop-by-hop ones (including those the `Connection` header names). */
+function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const connection = headers.connection;
+  const named = connection ? new Set(String(connection).toLowerCase().split(/\s*,\s*/)) : undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || hopByHop.has(name) || named?.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+interface StreamContext {
+  res: ServerResponse;
+}
+
+// One factory for every request: the response is written straight into the client's socket.
+const writeToClient: Dispatcher.StreamFactory<StreamContext> = ({ statusCode, headers, opaque }) => {
+  opaque.res.writeHead(statusCode, endToEnd(headers) as OutgoingHttpHeaders);
+  return opaque.res;
+};
+
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_DESTROYED',
+]);
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** One upstream service: a keep-alive connection pool and the streaming forwarder on top of it. */
+export class Upstream {
+  readonly origin: string;
+  readonly #basePath: string;
+  readonly #pool: Pool;
+  readonly #timeoutMs: number;
+
+  constructor(
+    readonly name: string,
+    baseUrl: string,
+    options: UpstreamOptions = {},
+  ) {
+    const url = new URL(baseUrl);
+    this.origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#pool = new Pool(this.origin, {
+      connections: options.connections ?? 128,
+      keepAliveTimeout: 30_000,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    });
+  }
+
+  /**
+   * Forwards `req` to `pathAndQuery` of this upstream and streams the answer into `res`.
+   * Resolves when the answer is written; rejects with an HttpError (413, 503, 504) only
+   * while nothing has been sent yet, so the caller can still answer problem+json.
+   */
+  async forward(req: Request, res: Response, pathAndQuery: string, body: ForwardBody): Promise<void> {
+    const headers = endToEnd(req.headers);
+    const remote = req.socket.remoteAddress ?? '';
+    const forwardedFor = req.headers['x-forwarded-for'];
+    headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${remote}` : remote;
+    // express reads these from X-Forwarded-* only when the peer is a trusted proxy.
+    headers['x-forwarded-proto'] = req.protocol;
+    if (req.host) headers['x-forwarded-host'] = req.host;
+    if (typeof req.id === 'string') headers['x-request-id'] = req.id;
+    if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
+
+    // A client that goes away mid-request frees the upstream connection too.
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.once('close', onClose);
+    try {
+      await this.#pool.stream(
+        {
+          method: req.method as Dispatcher.HttpMethod,
+          path: this.#basePath + pathAndQuery,
+          headers,
+          body,
+          signal: abort.signal,
+          opaque: { res },
+        },
+        writeToClient,
+      );
+    } catch (error) {
+      if (res.headersSent || abort.signal.aborted) {
+        res.destroy();
+        return;
+      }
+      throw this.#toHttpError(error);
+    } finally {
+      res.off('close', onClose);
+      // The upstream may answer without reading the whole body; drain it so the connection stays usable.
+      if (!req.readableEnded) req.resume();
+    }
+  }
+
+  /** GETs a small JSON document of this upstream (OpenAPI, health); rejects with a message on failure. */
+  async getJson(path: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+    const { statusCode, body } = await this.#pool.request({
+      method: 'GET',
+      path: this.#basePath + path,
+      headers: { accept: 'application/json' },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await body.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not JSON: the caller gets the text and decides.
+    }
+    return { status: statusCode, body: parsed };
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
+  #toHttpError(error: unknown): HttpError {
+    if (error instanceof HttpError) return error;
+    const cause = (error as { cause?: unknown } | null)?.cause;
+    if (cause instanceof HttpError) return cause;
+    const code = errorCode(error) ?? errorCode(cause);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new HttpError(
+        504,
+        'gateway-timeout',
+        'Gateway timeout',
+        `The ${this.name} service did not answer within ${this.#timeoutMs / 1000} s`,
+      );
+    }
+    if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
+      return new HttpError(400, 'bad-request', 'Bad request', 'The body length does not match Content-Length');
+    }
+    const reason = code && unavailableCodes.has(code) ? code : error instanceof Error ? error.message : String(error);
+    return new ServiceUnavailableError(`The ${this.name} service is unavailable (${reason})`);
+  }
+}

@@ -1,0 +1,90 @@
+import { NotAllowedError } from '@mathnet/kit';
+import { expect } from 'chai';
+import {
+  assertAllowed,
+  canManageOrganisation,
+  hasRole,
+  isNetworkAdmin,
+  isParentOf,
+  isSelf,
+  organisationsWithRole,
+} from './access';
+import type { Actor } from './actor';
+
+const schoolA = 'org-a';
+const schoolB = 'org-b';
+const district = 'org-district';
+
+const admin: Actor = {
+  subject: 'p-admin',
+  kind: 'person',
+  roles: [{ role: 'network_admin', organisationId: district }],
+};
+const coordinator: Actor = {
+  subject: 'p-coord',
+  kind: 'person',
+  roles: [
+    { role: 'school_admin', organisationId: schoolA },
+    { role: 'teacher', organisationId: schoolA },
+    { role: 'teacher', organisationId: schoolB },
+  ],
+};
+const parent: Actor = {
+  subject: 'p-parent',
+  kind: 'person',
+  roles: [{ role: 'parent', organisationId: schoolA, studentId: 'p-child' }],
+};
+const client: Actor = {
+  subject: 'p-admin',
+  kind: 'client',
+  roles: [{ role: 'lms_client', organisationId: schoolA }],
+};
+
+describe('access helpers', () => {
+  it('isNetworkAdmin is true only with a network_admin grant', () => {
+    expect(isNetworkAdmin(admin)).to.equal(true);
+    expect(isNetworkAdmin(coordinator)).to.equal(false);
+  });
+
+  it('hasRole checks one role or any of several, anywhere or at one organisation', () => {
+    expect(hasRole(coordinator, 'teacher')).to.equal(true);
+    expect(hasRole(coordinator, 'teacher', schoolB)).to.equal(true);
+    expect(hasRole(coordinator, 'school_admin', schoolB)).to.equal(false);
+    expect(hasRole(coordinator, ['student', 'school_admin'], schoolA)).to.equal(true);
+    expect(hasRole(coordinator, ['student', 'parent'])).to.equal(false);
+    expect(hasRole(parent, [])).to.equal(false);
+  });
+
+  it('organisationsWithRole lists each organisation once', () => {
+    expect(organisationsWithRole(coordinator, 'teacher')).to.deep.equal([schoolA, schoolB]);
+    expect(organisationsWithRole(coordinator, ['school_admin', 'teacher'])).to.deep.equal([schoolA, schoolB]);
+    expect(organisationsWithRole(coordinator, 'school_admin')).to.deep.equal([schoolA]);
+    expect(organisationsWithRole(parent, 'teacher')).to.deep.equal([]);
+  });
+
+  it('canManageOrganisation: a network admin anywhere, a school admin at their school only', () => {
+    expect(canManageOrganisation(admin, schoolB)).to.equal(true);
+    expect(canManageOrganisation(coordinator, schoolA)).to.equal(true);
+    expect(canManageOrganisation(coordinator, schoolB)).to.equal(false);
+    expect(canManageOrganisation(parent, schoolA)).to.equal(false);
+  });
+
+  it('isSelf is true for the person only, never for a machine client with the same id', () => {
+    expect(isSelf(admin, 'p-admin')).to.equal(true);
+    expect(isSelf(admin, 'p-other')).to.equal(false);
+    expect(isSelf(client, 'p-admin')).to.equal(false);
+  });
+
+  it('isParentOf needs a parent grant for that student', () => {
+    expect(isParentOf(parent, 'p-child')).to.equal(true);
+    expect(isParentOf(parent, 'p-other')).to.equal(false);
+    expect(isParentOf(coordinator, 'p-child')).to.equal(false);
+  });
+
+  it('assertAllowed throws NotAllowedError with the detail', () => {
+    expect(() => assertAllowed(true, 'never')).not.to.throw();
+    expect(() => assertAllowed(false, 'Only a coordinator of org-b may do this'))
+      .to.throw(NotAllowedError, 'Only a coordinator of org-b may do this')
+      .with.property('status', 403);
+  });
+});

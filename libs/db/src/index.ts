@@ -1,0 +1,15 @@
+export { consumeOnce, type InboxHandlerOptions, type InboxKey, inboxHandler } from './consume-once';
+export {
+  type CreateDatabaseOptions,
+  createDatabase,
+  type DatabaseHandle,
+  type Db,
+  type DbQueryResult,
+  type Tx,
+} from './database';
+export { defineInboxTable, type InboxTable } from './inbox-table';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { defineOutboxTable, type OutboxTable } from './outbox-table';
+export { pgErrorCode } from './pg-error-code';
+export { type RunMigrationsOptions, runMigrations } from './run-migrations';
+export { type Emit, type EmittedEvent, UnitOfWork, type UnitOfWorkOptions } from './unit-of-work';

@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import type { CloudEvent } from '@mathnet/contracts';
+import { createDatabase, type DatabaseHandle, runMigrations } from '@mathnet/db';
+import { createLogger, type Logger } from '@mathnet/kit';
+import { createTestDatabase, type TestDatabase } from '@mathnet/testkit';
+import { sql } from 'drizzle-orm';
+
+export { inbox, items, outbox } from './fixtures/schema';
+
+/** Quiet by default; LOG_LEVEL=debug shows what the relay does. */
+export const logger: Logger = createLogger('db-test', process.env.LOG_LEVEL ?? 'error');
+
+export const migrationsFolder = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
+
+/** The test schema's database for one test file, migrated. */
+export interface MigratedDatabase {
+  testDb: TestDatabase;
+  handle: DatabaseHandle;
+  /** Empties the test tables (between tests). */
+  clean(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openMigratedDatabase(label: string): Promise<MigratedDatabase> {
+  const testDb = await createTestDatabase(label);
+  const handle = await createDatabase(testDb.url, { logger });
+  await runMigrations(handle, { schema: 'dbtest', migrationsFolder });
+  return {
+    testDb,
+    handle,
+    clean: async () => {
+      await handle.db.execute(sql`truncate dbtest.items, dbtest.outbox, dbtest.inbox`);
+    },
+    close: async () => {
+      await handle.close();
+      await testDb.close();
+    },
+  };
+}
+
+/** A stand-in bus for tests where the bus is not the point: records publishes, can be made to fail. */
+export class FakePublisher {
+  readonly batches: CloudEvent[][] = [];
+  failWith: Error | undefined;
+  /** Delay inside publish, to widen races between relays. */
+  delayMs = 0;
+
+  get published(): CloudEvent[] {
+    return this.batches.flat();
+  }
+
+  publish = async (events: CloudEvent[]): Promise<void> => {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.failWith) throw this.failWith;
+    this.batches.push(events);
+  };
+}
+
+/** An event of a type contracts does not know (so its data is not validated). */
+export function itemCreated(name: string): { type: string; subject: string; data: { name: string } } {
+  return { type: 'mathnet.dbtest.item.created', subject: name, data: { name } };
+}

@@ -1,0 +1,29 @@
+import { env, loadConfigOrExit } from '@mathnet/kit';
+import { z } from 'zod';
+
+/** Standalone mode configuration (environment variables). */
+export const standaloneConfigSchema = z.object({
+  /** The one public port: gateway, API and docs. */
+  PORT: env.port(8080),
+  /** Where the embedded PostgreSQL (PGlite) keeps its files, and the lock file. */
+  MATHNET_DATA_DIR: z.string().min(1).default('./data'),
+  /** Load the demo district into an empty data directory (0 turns it off). */
+  MATHNET_DEMO: env.bool(true),
+  MATHNET_ADMIN_EMAIL: z.email().default('admin@mathnet.local'),
+  MATHNET_ADMIN_PASSWORD: z.string().min(8).default('mathnet-admin'),
+  MATHNET_AUTHORITY_NAME: z.string().min(1).default('Управление образования'),
+  /** Origins allowed to call the API from a browser (comma separated). */
+  CORS_ORIGINS: env.list(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  LOGIN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
+
+export function readStandaloneConfig(source: Record<string, string | undefined> = process.env): StandaloneConfig {
+  return loadConfigOrExit(standaloneConfigSchema, source);
+}

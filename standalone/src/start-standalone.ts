@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createEventBus } from '@mathnet/bus';
+import { createDatabase } from '@mathnet/db';
+import { createGateway } from '@mathnet/gateway';
+import { Lifecycle, listen, type Logger } from '@mathnet/kit';
+import { createRegistryService, type DemoSummary } from '@mathnet/registry';
+import type { StandaloneConfig } from './config';
+import { lockDataDir } from './data-dir-lock';
+
+export interface StandaloneNetwork {
+  /** Public URL of the gateway. */
+  url: string;
+  /** True when this start created the data directory's database. */
+  createdData: boolean;
+  demo: DemoSummary | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole network in one process: one PGlite under the data directory (each
+ * service in its own schema), the in-process bus and key-value store, each
+ * service's app on a loopback port, and the gateway on `PORT`.
+ */
+export async function startStandalone(config: StandaloneConfig, logger: Logger): Promise<StandaloneNetwork> {
+  const lifecycle = new Lifecycle(logger);
+  const dataDir = resolve(config.MATHNET_DATA_DIR);
+  const lock = lockDataDir(dataDir);
+  lifecycle.add('data-dir-lock', { close: () => lock.release() });
+  try {
+    const pgliteDir = join(dataDir, 'pglite');
+    const createdData = !existsSync(join(pgliteDir, 'PG_VERSION'));
+    const database = lifecycle.add('database', await createDatabase(`pglite://${pgliteDir}`, { logger }));
+    const bus = lifecycle.add('bus', createEventBus('memory://', { logger }));
+    await bus.start();
+
+    const registry = lifecycle.add(
+      'registry',
+      createRegistryService({ database, bus, logger: logger.child({ service: 'registry' }), config }),
+    );
+    await registry.start();
+    const registryServer = lifecycle.add('registry-http', await listen(registry.app, 0, '127.0.0.1'));
+
+    const demo = createdData && config.MATHNET_DEMO ? await registry.seedDemo() : undefined;
+
+    const gateway = createGateway({
+      logger: logger.child({ service: 'gateway' }),
+      upstreams: { registry: registryServer.url },
+      verifier: registry.verifier,
+      rateLimit: { store: 'memory' },
+      corsOrigins: config.CORS_ORIGINS,
+      limits: {
+        perClientPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        tokenPerIpPerMinute: config.TOKEN_RATE_LIMIT_PER_MINUTE,
+        loginFailuresPer15Min: config.LOGIN_FAILURES_PER_15_MIN,
+      },
+    });
+    lifecycle.add('gateway', gateway);
+    await gateway.start();
+    const server = lifecycle.add('gateway-http', await listen(gateway.app, config.PORT));
+    return { url: server.url, createdData, demo, close: () => lifecycle.close() };
+  } catch (error) {
+    await lifecycle.close();
+    throw error;
+  }
+}
