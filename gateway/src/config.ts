@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@mathnet/kit';
+import { env, loadConfig, loadConfigOrExit } from '@mathnet/kit';
 import { z } from 'zod';
 
 /** Names the gateway answers itself under `/api/`; no upstream may take them. */
@@ -64,6 +64,11 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 /** Reads and validates the gateway's environment; throws kit's ConfigError naming every bad variable. */
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
   return loadConfig(gatewayConfigSchema, source);
+}
+
+/** As {@link loadGatewayConfig}, but prints the problems and exits (status 78) instead of throwing. */
+export function loadGatewayConfigOrExit(source: Record<string, string | undefined> = process.env): GatewayConfig {
+  return loadConfigOrExit(gatewayConfigSchema, source);
 }
 
 /** The upstream table of a config: `registry` plus every `SERVICE_URLS` entry. */

@@ -42,6 +42,7 @@ export class AmqpEventBus implements EventBus {
   private readonly subscriptions = new Set<AmqpSubscription>();
   private readonly recoveryTimers = new Set<NodeJS.Timeout>();
   private publishChannel: ConfirmChannel | undefined;
+  private openingPublishChannel: Promise<ConfirmChannel> | undefined;
   private readonly logger: Logger;
   private closed = false;
 
@@ -152,7 +153,16 @@ export class AmqpEventBus implements EventBus {
   private async setUp(model: ChannelModel): Promise<void> {
     const channel = await this.openPublishChannel(model);
     await declareExchange(channel, this.options.exchange);
-    for (const subscription of this.subscriptions) await subscription.start(model);
+    for (const subscription of this.subscriptions) {
+      try {
+        await subscription.start(model);
+      } catch (error) {
+        if (this.connection.current !== model) throw error; // connection gone again: reconnect anew
+        // A channel-level refusal (e.g. a queue declared with other arguments) must not block the others.
+        this.logger.error({ err: error }, 'event bus: could not restart a consumer; retrying');
+        this.recoverLater(subscription);
+      }
+    }
   }
 
   private async openPublishChannel(model: ChannelModel): Promise<ConfirmChannel> {
@@ -167,8 +177,12 @@ export class AmqpEventBus implements EventBus {
 
   private async publishingChannel(): Promise<ConfirmChannel> {
     const model = this.model('publish');
-    // Closed by a channel-level error while the connection lives: open another one.
-    return this.publishChannel ?? (await this.openPublishChannel(model));
+    if (this.publishChannel) return this.publishChannel;
+    // Closed by a channel-level error while the connection lives: open another one (once for all callers).
+    this.openingPublishChannel ??= this.openPublishChannel(model).finally(() => {
+      this.openingPublishChannel = undefined;
+    });
+    return this.openingPublishChannel;
   }
 
   /** The live, set-up connection, or a BusUnavailableError naming the operation. */

@@ -1,8 +1,8 @@
+import { randomUUID as uuidv7 } from 'node:crypto';
 import { createEvent } from '@mathnet/contracts';
 import { consumeOnce, inboxHandler } from '@mathnet/db';
 import { expect } from 'chai';
 import { eq, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { inbox, items, type MigratedDatabase, openMigratedDatabase } from './support';
 
 describe('consumeOnce', () => {
@@ -40,7 +40,9 @@ describe('consumeOnce', () => {
     expect(await pens()).to.equal(1);
 
     // Another group handles the same event on its own.
-    expect(await consumeOnce(database.handle.db, inbox, { group: 'dbtest.other', eventId }, addPen())).to.equal(true);
+    expect(
+      await consumeOnce(database.handle.db, inbox, { group: 'dbtest.other', eventId }, addPen()),
+    ).to.equal(true);
     expect(await pens()).to.equal(2);
   });
 

@@ -41,19 +41,60 @@ export async function openMigratedDatabase(label: string): Promise<MigratedDatab
 /** A stand-in bus for tests where the bus is not the point: records publishes, can be made to fail. */
 export class FakePublisher {
   readonly batches: CloudEvent[][] = [];
+  /** Calls of publish, failed ones included. */
+  calls = 0;
   failWith: Error | undefined;
   /** Delay inside publish, to widen races between relays. */
   delayMs = 0;
+  private readonly waiters = new Set<() => void>();
 
   get published(): CloudEvent[] {
     return this.batches.flat();
   }
 
   publish = async (events: CloudEvent[]): Promise<void> => {
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    if (this.failWith) throw this.failWith;
-    this.batches.push(events);
+    this.calls++;
+    try {
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      if (this.failWith) throw this.failWith;
+      this.batches.push(events);
+    } finally {
+      for (const waiter of this.waiters) waiter();
+    }
   };
+
+  /** Resolves once `condition` holds after a publish call (or at once). */
+  until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!condition()) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(
+          new Error(
+            `waited ${timeoutMs} ms for ${what}: ${this.calls} calls, ${this.published.length} published`,
+          ),
+        );
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Resolves once `count` events were published in total. */
+  waitForCount(count: number, timeoutMs = 5000): Promise<void> {
+    return this.until(() => this.published.length >= count, `${count} published events`, timeoutMs);
+  }
+}
+
+/** Skips a test whose infrastructure is absent, saying why (mocha's skip takes no message). */
+export function skipBecause(test: Mocha.Context, reason: string): never {
+  process.stdout.write(`      (skipped: ${reason})\n`);
+  test.skip();
 }
 
 /** An event of a type contracts does not know (so its data is not validated). */

@@ -1,0 +1,29 @@
+import { createJwksVerifier } from '@mathnet/auth';
+import { createLogger, Lifecycle, listen } from '@mathnet/kit';
+import { loadGatewayConfigOrExit, upstreamsOf } from './config';
+import { createGateway } from './gateway';
+
+// Composition root of the distributed mode: config → logger → verifier → gateway → listen; SIGTERM closes all.
+const config = loadGatewayConfigOrExit();
+const logger = createLogger('gateway', config.LOG_LEVEL);
+const lifecycle = new Lifecycle(logger);
+lifecycle.handleSignals();
+
+const gateway = lifecycle.add(
+  'gateway',
+  createGateway({
+    logger,
+    upstreams: upstreamsOf(config),
+    verifier: createJwksVerifier({ jwksUrl: `${config.REGISTRY_URL.replace(/\/+$/, '')}/.well-known/jwks.json` }),
+    rateLimit: config.REDIS_URL === 'memory://' ? { store: 'memory' } : { redisUrl: config.REDIS_URL },
+    corsOrigins: config.CORS_ORIGINS,
+    limits: {
+      perClientPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      tokenPerIpPerMinute: config.TOKEN_RATE_LIMIT_PER_MINUTE,
+      loginFailuresPer15Min: config.LOGIN_FAILURES_PER_15_MIN,
+    },
+  }),
+);
+await gateway.start();
+const server = lifecycle.add('http server', await listen(gateway.app, config.PORT));
+logger.info({ url: server.url, upstreams: Object.keys(upstreamsOf(config)) }, 'gateway listening');
