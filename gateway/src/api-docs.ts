@@ -50,11 +50,17 @@ export class ApiDocs {
         try {
           const { status, body } = await upstream.getJson('/openapi.json', this.#options.timeoutMs);
           const isDocument =
-            status === 200 && body !== null && typeof body === 'object' && typeof (body as JsonObject).openapi === 'string';
+            status === 200 &&
+            body !== null &&
+            typeof body === 'object' &&
+            typeof (body as JsonObject).openapi === 'string';
           if (isDocument) return { service: upstream.name, document: body as JsonObject };
           this.#options.logger.warn({ service: upstream.name, status }, 'api docs: no OpenAPI document');
         } catch (error) {
-          this.#options.logger.warn({ service: upstream.name, err: error }, 'api docs: upstream did not answer');
+          this.#options.logger.warn(
+            { service: upstream.name, err: error },
+            'api docs: upstream did not answer',
+          );
         }
         return upstream.name;
       }),

@@ -1,52 +1,63 @@
-import type { Actor, TokenVerifier } from '@mathnet/auth';
+import type { TokenVerifier } from '@mathnet/auth';
 import { AuthenticationError, sendProblem } from '@mathnet/kit';
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 
-const bearerPattern = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+const bearerPattern = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** The actor of a verified bearer token, set by {@link resolveActor}. */
-export function actorOf(res: Response): Actor | undefined {
-  return res.locals.actor as Actor | undefined;
+/** Why a request has no actor, kept for {@link requireActor}'s answer. */
+interface AuthFailure {
+  error: AuthenticationError;
+  /** RFC 6750 error code of the `WWW-Authenticate` challenge. */
+  code: 'invalid_request' | 'invalid_token';
+}
+
+// RFC 9110 quoted-string, printable ASCII only (as @mathnet/auth's authenticate writes it).
+function quoted(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, '')}"`;
 }
 
 /**
- * Verifies the bearer token when there is one and keeps the actor in
- * `res.locals.actor` (the per-client rate limit keys on it); a missing or bad
- * token is remembered for {@link requireActor}, not answered here, so public
- * routes ignore it. A verifier that cannot load its keys fails the request (503).
+ * Verifies the bearer token when there is one and sets `req.actor` (the
+ * per-client rate limit keys on it). Unlike `authenticate` from @mathnet/auth it
+ * answers nothing itself: a missing or bad token is kept for {@link requireActor},
+ * so public routes ignore it and a flood of bad tokens is still limited by IP.
+ * A verifier that cannot load its keys fails the request (503).
  */
 export function resolveActor(verifier: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization;
-    if (header === undefined) return next();
+    if (header === undefined || header === '') return next();
     const token = bearerPattern.exec(header)?.[1];
     if (!token) {
-      if (/^Bearer\b/i.test(header)) res.locals.authError = new AuthenticationError('The bearer token is malformed');
+      const error = new AuthenticationError('The Authorization header must be "Bearer <access token>"');
+      res.locals.authFailure = { error, code: 'invalid_request' } satisfies AuthFailure;
       return next();
     }
     try {
-      res.locals.actor = await verifier.verify(token);
+      req.actor = await verifier.verify(token);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) return next(error);
-      res.locals.authError = error;
+      res.locals.authFailure = { error, code: 'invalid_token' } satisfies AuthFailure;
     }
     next();
   };
 }
 
-// RFC 6750 §3: quoted-string values; no quotes or backslashes inside.
-function quoted(text: string): string {
-  return `"${text.replace(/["\\]/g, "'")}"`;
-}
-
 /** 401 problem+json with `WWW-Authenticate: Bearer …` unless {@link resolveActor} found a valid token. */
 export const requireActor: RequestHandler = (req, res, next) => {
-  if (actorOf(res)) return next();
-  const failure = res.locals.authError as AuthenticationError | undefined;
-  const error = failure ?? new AuthenticationError('A bearer token is required (Authorization: Bearer <access token>)');
-  const challenge = failure
-    ? `Bearer realm="mathnet", error="invalid_token", error_description=${quoted(failure.message)}`
-    : 'Bearer realm="mathnet"';
-  res.setHeader('WWW-Authenticate', challenge);
-  sendProblem(res, error, req.originalUrl);
+  if (req.actor) return next();
+  const failure = res.locals.authFailure as AuthFailure | undefined;
+  if (failure) {
+    const description =
+      failure.code === 'invalid_token' ? `, error_description=${quoted(failure.error.message)}` : '';
+    res.setHeader('WWW-Authenticate', `Bearer realm="mathnet", error="${failure.code}"${description}`);
+    sendProblem(res, failure.error, req.originalUrl);
+    return;
+  }
+  res.setHeader('WWW-Authenticate', 'Bearer realm="mathnet"');
+  sendProblem(
+    res,
+    new AuthenticationError('A bearer token is required (Authorization: Bearer <access token>)'),
+    req.originalUrl,
+  );
 };

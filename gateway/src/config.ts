@@ -67,7 +67,9 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
 }
 
 /** As {@link loadGatewayConfig}, but prints the problems and exits (status 78) instead of throwing. */
-export function loadGatewayConfigOrExit(source: Record<string, string | undefined> = process.env): GatewayConfig {
+export function loadGatewayConfigOrExit(
+  source: Record<string, string | undefined> = process.env,
+): GatewayConfig {
   return loadConfigOrExit(gatewayConfigSchema, source);
 }
 

@@ -105,7 +105,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
       app.use(securityHeaders());
       app.use(corsAllowlist(deps.corsOrigins));
 
-      app.get('/.well-known/jwks.json', forwardTo(registry, (req) => req.originalUrl, streamedBody));
+      app.get(
+        '/.well-known/jwks.json',
+        forwardTo(registry, (req) => req.originalUrl, streamedBody),
+      );
 
       app.use('/api', resolveActor(deps.verifier), rateLimits.perClient);
       app.use('/api/docs', docs.router());
@@ -128,11 +131,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
           (_req, res) => res.locals.tokenBody as Buffer,
         ),
       );
-      app.use('/api/auth', forwardTo(registry, (req) => `/auth${req.url}`, streamedBody));
+      app.use(
+        '/api/auth',
+        forwardTo(registry, (req) => `/auth${req.url}`, streamedBody),
+      );
 
       app.use('/api/:service', (req, res, next) => {
         const upstream = upstreams.get(String(req.params.service));
-        if (!upstream) throw new NotFoundError(`There is no service "${req.params.service}" behind this gateway`);
+        if (!upstream)
+          throw new NotFoundError(`There is no service "${req.params.service}" behind this gateway`);
         res.locals.upstream = upstream;
         next();
       });

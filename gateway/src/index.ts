@@ -1,9 +1,10 @@
 export {
   type GatewayConfig,
-  gatewayConfigSchema, loadGatewayConfig,
+  gatewayConfigSchema,
+  loadGatewayConfig,
   loadGatewayConfigOrExit,
   upstreamsOf,
- } from './config';
+} from './config';
 export { createGateway, type Gateway, type GatewayDeps, type GatewayLimits } from './gateway';
 export { gatewayPath, mergeOpenApi } from './openapi-merge';
 export type { RateLimitBudgets, RateLimitStoreOption } from './rate-limits';

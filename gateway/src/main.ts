@@ -14,7 +14,9 @@ const gateway = lifecycle.add(
   createGateway({
     logger,
     upstreams: upstreamsOf(config),
-    verifier: createJwksVerifier({ jwksUrl: `${config.REGISTRY_URL.replace(/\/+$/, '')}/.well-known/jwks.json` }),
+    verifier: createJwksVerifier({
+      jwksUrl: `${config.REGISTRY_URL.replace(/\/+$/, '')}/.well-known/jwks.json`,
+    }),
     rateLimit: config.REDIS_URL === 'memory://' ? { store: 'memory' } : { redisUrl: config.REDIS_URL },
     corsOrigins: config.CORS_ORIGINS,
     limits: {

@@ -29,7 +29,8 @@ function rewriteRefs(value: unknown, renames: Map<string, string>): unknown {
   if (!isObject(value)) return value;
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = key === '$ref' && typeof item === 'string' ? (renames.get(item) ?? item) : rewriteRefs(item, renames);
+    out[key] =
+      key === '$ref' && typeof item === 'string' ? (renames.get(item) ?? item) : rewriteRefs(item, renames);
   }
   return out;
 }
@@ -39,7 +40,9 @@ function renameSchemes(requirements: unknown, schemeRenames: Map<string, string>
   if (!Array.isArray(requirements) || schemeRenames.size === 0) return requirements;
   return requirements.map((requirement) =>
     isObject(requirement)
-      ? Object.fromEntries(Object.entries(requirement).map(([name, scopes]) => [schemeRenames.get(name) ?? name, scopes]))
+      ? Object.fromEntries(
+          Object.entries(requirement).map(([name, scopes]) => [schemeRenames.get(name) ?? name, scopes]),
+        )
       : requirement,
   );
 }
@@ -48,6 +51,55 @@ function freeName(taken: JsonObject, wanted: string): string {
   let name = wanted;
   for (let n = 2; name in taken; n++) name = `${wanted}${n}`;
   return name;
+}
+
+/**
+ * Adds a service's components to the merged ones: a component is shared when an
+ * equal one (references included) is there already, else it gets the service's
+ * name as prefix. Renaming one can make another that refers to it differ, so the
+ * check repeats until no more names change. Returns the `$ref` and
+ * security-scheme renames to apply to the service's paths.
+ */
+function placeComponents(
+  service: string,
+  own: JsonObject,
+  components: Record<string, JsonObject>,
+): { renames: Map<string, string>; schemeRenames: Map<string, string> } {
+  const renames = new Map<string, string>();
+  const schemeRenames = new Map<string, string>();
+  const entries: { kind: string; name: string; definition: unknown; ref: string }[] = [];
+  for (const [kind, byName] of Object.entries(own)) {
+    if (!isObject(byName)) continue;
+    for (const [name, definition] of Object.entries(byName)) {
+      entries.push({ kind, name, definition, ref: `#/components/${kind}/${name}` });
+    }
+  }
+  const shared = new Set<string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    shared.clear();
+    for (const { kind, name, definition, ref } of entries) {
+      const existing = components[kind]?.[name];
+      if (renames.has(ref) || existing === undefined) continue;
+      if (isDeepStrictEqual(existing, rewriteRefs(definition, renames))) {
+        shared.add(ref);
+        continue;
+      }
+      components[kind] ??= {};
+      const renamed = freeName(components[kind], `${service}_${name}`);
+      components[kind][renamed] = definition; // reserved; replaced below with references rewritten
+      renames.set(ref, `#/components/${kind}/${renamed}`);
+      if (kind === 'securitySchemes') schemeRenames.set(name, renamed);
+      changed = true;
+    }
+  }
+  for (const { kind, name, definition, ref } of entries) {
+    if (shared.has(ref)) continue;
+    const target = renames.get(ref)?.slice(`#/components/${kind}/`.length) ?? name;
+    components[kind] ??= {};
+    components[kind][target] = rewriteRefs(definition, renames);
+  }
+  return { renames, schemeRenames };
 }
 
 /**
@@ -68,28 +120,11 @@ export function mergeOpenApi(
   const operationIds = new Set<string>();
 
   for (const { service, document } of documents) {
-    // Decide the names first, then copy with every reference rewritten.
-    const renames = new Map<string, string>();
-    const schemeRenames = new Map<string, string>();
-    const own = isObject(document.components) ? document.components : {};
-    const placed: [string, string, unknown][] = [];
-    for (const [kind, entries] of Object.entries(own)) {
-      if (!isObject(entries)) continue;
-      components[kind] ??= {};
-      const merged = components[kind];
-      for (const [name, definition] of Object.entries(entries)) {
-        if (!(name in merged) || isDeepStrictEqual(merged[name], definition)) {
-          placed.push([kind, name, definition]);
-          continue;
-        }
-        const renamed = freeName(merged, `${service}_${name}`);
-        renames.set(`#/components/${kind}/${name}`, `#/components/${kind}/${renamed}`);
-        if (kind === 'securitySchemes') schemeRenames.set(name, renamed);
-        placed.push([kind, renamed, definition]);
-        merged[renamed] = definition; // reserve the name for the next collision
-      }
-    }
-    for (const [kind, name, definition] of placed) components[kind]![name] = rewriteRefs(definition, renames);
+    const { renames, schemeRenames } = placeComponents(
+      service,
+      isObject(document.components) ? document.components : {},
+      components,
+    );
 
     const serviceSecurity = renameSchemes(document.security, schemeRenames);
     for (const tag of Array.isArray(document.tags) ? document.tags : []) {
@@ -111,8 +146,11 @@ export function mergeOpenApi(
             ? renameSchemes(operation.security, schemeRenames)
             : (serviceSecurity ?? []);
         if (typeof operation.operationId === 'string') {
-          if (operationIds.has(operation.operationId)) operation.operationId = `${service}_${operation.operationId}`;
-          operationIds.add(operation.operationId);
+          const id = operationIds.has(operation.operationId)
+            ? `${service}_${operation.operationId}`
+            : operation.operationId;
+          operation.operationId = id;
+          operationIds.add(id);
         }
         pathItem[key] = operation;
       }

@@ -1,9 +1,15 @@
 import { type Logger, sendProblem, TooManyRequestsError } from '@mathnet/kit';
 import type { Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, MemoryStore, type Options, type RateLimitInfo, rateLimit, type Store } from 'express-rate-limit';
+import {
+  ipKeyGenerator,
+  MemoryStore,
+  type Options,
+  type RateLimitInfo,
+  rateLimit,
+  type Store,
+} from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
-import { actorOf } from './bearer';
 
 /** Where the rate-limit counters live: this process, or Redis shared by every gateway replica. */
 export type RateLimitStoreOption = { store: 'memory' } | { redisUrl: string; keyPrefix?: string };
@@ -60,15 +66,25 @@ function tooMany(property: string, detail: (info: RateLimitInfo | undefined) => 
   return (req, res) => {
     const info = (req as unknown as Record<string, RateLimitInfo | undefined>)[property];
     const seconds = retryAfterSeconds(info);
-    sendProblem(res, new TooManyRequestsError(`${detail(info)}; retry in ${seconds} s`, seconds), req.originalUrl);
+    sendProblem(
+      res,
+      new TooManyRequestsError(`${detail(info)}; retry in ${seconds} s`, seconds),
+      req.originalUrl,
+    );
   };
 }
 
 /** Builds the gateway's limiters on memory or Redis counters (failing open, with an error log, if the store fails). */
-export function createRateLimits(option: RateLimitStoreOption, budgets: RateLimitBudgets, logger: Logger): RateLimits {
+export function createRateLimits(
+  option: RateLimitStoreOption,
+  budgets: RateLimitBudgets,
+  logger: Logger,
+): RateLimits {
   const limiterLogger = {
-    error: (error: unknown, message?: string) => logger.error({ err: error }, message ?? 'rate limiter error'),
-    warn: (error: unknown, message?: string) => logger.warn({ err: error }, message ?? 'rate limiter warning'),
+    error: (error: unknown, message?: string) =>
+      logger.error({ err: error }, message ?? 'rate limiter error'),
+    warn: (error: unknown, message?: string) =>
+      logger.warn({ err: error }, message ?? 'rate limiter warning'),
   };
   let redis: Redis | undefined;
   const stores: Store[] = [];
@@ -90,7 +106,6 @@ export function createRateLimits(option: RateLimitStoreOption, budgets: RateLimi
   if (!('redisUrl' in option)) logger.info('rate limits: counters in process memory (memory://)');
 
   const common = {
-    store: undefined as unknown as Store,
     legacyHeaders: false,
     passOnStoreError: true,
     logger: limiterLogger,
@@ -103,11 +118,11 @@ export function createRateLimits(option: RateLimitStoreOption, budgets: RateLimi
     limit: budgets.perClientPerMinute,
     standardHeaders: 'draft-6',
     requestPropertyName: 'clientRateLimit',
-    keyGenerator: (req: Request, res: Response) => {
-      const actor = actorOf(res);
-      return actor ? `sub:${actor.subject}` : ipKey(req);
-    },
-    handler: tooMany('clientRateLimit', (info) => `More than ${info?.limit} requests per minute from this client`),
+    keyGenerator: (req: Request) => (req.actor ? `sub:${req.actor.subject}` : ipKey(req)),
+    handler: tooMany(
+      'clientRateLimit',
+      (info) => `More than ${info?.limit} requests per minute from this client`,
+    ),
   });
 
   const tokenPerIp = rateLimit({
@@ -118,7 +133,10 @@ export function createRateLimits(option: RateLimitStoreOption, budgets: RateLimi
     standardHeaders: 'draft-6',
     requestPropertyName: 'tokenRateLimit',
     keyGenerator: ipKey,
-    handler: tooMany('tokenRateLimit', (info) => `More than ${info?.limit} token requests per minute from this address`),
+    handler: tooMany(
+      'tokenRateLimit',
+      (info) => `More than ${info?.limit} token requests per minute from this address`,
+    ),
   });
 
   const accountFailures = rateLimit({

@@ -18,7 +18,9 @@ function mediaTypeOf(contentType: string | undefined): string {
 }
 
 function isJson(mediaType: string): boolean {
-  return mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'));
+  return (
+    mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'))
+  );
 }
 
 function nonEmptyString(value: unknown): string | undefined {
@@ -39,7 +41,10 @@ function basicClientId(authorization: string | undefined): string | undefined {
   }
 }
 
-function accountKeyOf(fields: Record<string, unknown>, authorization: string | undefined): string | undefined {
+function accountKeyOf(
+  fields: Record<string, unknown>,
+  authorization: string | undefined,
+): string | undefined {
   const username = nonEmptyString(fields.username);
   const clientId = username ? undefined : (nonEmptyString(fields.client_id) ?? basicClientId(authorization));
   const account = username ?? clientId;
@@ -66,9 +71,14 @@ export function parseTokenRequest(
     try {
       parsed = JSON.parse(raw.toString('utf8'));
     } catch (error) {
-      throw new InputError(`The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError(
+        `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    const fields = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
+    const fields: Record<string, unknown> =
+      parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : {};
     return { body: Buffer.from(JSON.stringify(parsed)), accountKey: accountKeyOf(fields, authorization) };
   }
   if (mediaType === 'application/x-www-form-urlencoded') {

@@ -35,7 +35,13 @@ const hopByHop = new Set([
 function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const connection = headers.connection;
-  const named = connection ? new Set(String(connection).toLowerCase().split(/\s*,\s*/)) : undefined;
+  const named = connection
+    ? new Set(
+        String(connection)
+          .toLowerCase()
+          .split(/\s*,\s*/),
+      )
+    : undefined;
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || hopByHop.has(name) || named?.has(name)) continue;
@@ -182,9 +188,15 @@ export class Upstream {
       );
     }
     if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
-      return new HttpError(400, 'bad-request', 'Bad request', 'The body length does not match Content-Length');
+      return new HttpError(
+        400,
+        'bad-request',
+        'Bad request',
+        'The body length does not match Content-Length',
+      );
     }
-    const reason = code && unavailableCodes.has(code) ? code : error instanceof Error ? error.message : String(error);
+    const reason =
+      code && unavailableCodes.has(code) ? code : error instanceof Error ? error.message : String(error);
     return new ServiceUnavailableError(`The ${this.name} service is unavailable (${reason})`);
   }
 }

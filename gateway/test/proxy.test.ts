@@ -32,7 +32,11 @@ describe('gateway: routing and proxying', () => {
 
   it('forwards /api/<service>/<rest> to the service at /<rest>, query string untouched', async () => {
     const seen = await echo('/api/registry/v1/organisations?x=1&name=a%20b&x=2');
-    expect(seen).to.include({ service: 'registry', method: 'GET', url: '/v1/organisations?x=1&name=a%20b&x=2' });
+    expect(seen).to.include({
+      service: 'registry',
+      method: 'GET',
+      url: '/v1/organisations?x=1&name=a%20b&x=2',
+    });
     const other = await echo('/api/courses/v1/things/42');
     expect(other).to.include({ service: 'courses', url: '/v1/things/42' });
     expect((await echo('/api/courses?q=1')).url).to.equal('/?q=1');
@@ -140,12 +144,16 @@ describe('gateway: routing and proxying', () => {
     expect(without.headers.get('www-authenticate')).to.equal('Bearer realm="mathnet"');
     expect((await problemOf(without)).type).to.equal('https://mathnet.dev/problems/unauthenticated');
 
-    const bad = await fetch(`${gateway.url}/api/courses/v1/things`, { headers: { authorization: 'Bearer forged' } });
+    const bad = await fetch(`${gateway.url}/api/courses/v1/things`, {
+      headers: { authorization: 'Bearer forged' },
+    });
     expect(bad.status).to.equal(401);
     expect(bad.headers.get('www-authenticate')).to.match(/^Bearer realm="mathnet", error="invalid_token"/);
     expect((await problemOf(bad)).detail).to.equal('The token signature is invalid');
 
-    const basic = await fetch(`${gateway.url}/api/courses/v1/things`, { headers: { authorization: 'Basic eDp5' } });
+    const basic = await fetch(`${gateway.url}/api/courses/v1/things`, {
+      headers: { authorization: 'Basic eDp5' },
+    });
     expect(basic.status).to.equal(401);
   });
 

@@ -42,7 +42,9 @@ export async function startGateway(
 }
 
 /** Reads a problem+json answer, checking its media type. */
-export async function problemOf(response: Response): Promise<{ type: string; status: number; detail: string }> {
+export async function problemOf(
+  response: Response,
+): Promise<{ type: string; status: number; detail: string }> {
   const type = response.headers.get('content-type') ?? '';
   if (!type.startsWith('application/problem+json')) {
     throw new Error(`expected application/problem+json, got ${type}: ${await response.text()}`);

@@ -27,12 +27,17 @@ function documentOf(service: string): object {
   const own =
     service === 'registry'
       ? {
-          '/auth/token': { post: { operationId: 'token', security: [], responses: { 200: { description: 'tokens' } } } },
+          '/auth/token': {
+            post: { operationId: 'token', security: [], responses: { 200: { description: 'tokens' } } },
+          },
           '/v1/organisations': {
             get: {
               operationId: 'listThings',
               responses: {
-                200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+                200: {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+                },
               },
             },
           },
@@ -42,7 +47,10 @@ function documentOf(service: string): object {
             get: {
               operationId: 'listThings',
               responses: {
-                200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+                200: {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+                },
               },
             },
           },
@@ -53,7 +61,10 @@ function documentOf(service: string): object {
     security: [{ bearer: [] }],
     paths: own,
     components: {
-      schemas: { ...shared, Thing: { type: 'object', properties: { [`${service}Field`]: { type: 'string' } } } },
+      schemas: {
+        ...shared,
+        Thing: { type: 'object', properties: { [`${service}Field`]: { type: 'string' } } },
+      },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };
@@ -62,12 +73,17 @@ function documentOf(service: string): object {
 /**
  * Starts an upstream on port 0 that serves `/openapi.json`, `/health/ready`, a
  * token endpoint (`password` "right" succeeds, anything else is `400 invalid_grant`),
- * `/slow` (never answers) and echoes every other request as JSON.
+ * `/slow` (never answers), `/.well-known/jwks.json` when given `jwks`, and echoes
+ * every other request as JSON.
  */
-export async function startUpstream(service: string): Promise<TestUpstream> {
+export async function startUpstream(
+  service: string,
+  options: { jwks?: unknown } = {},
+): Promise<TestUpstream> {
   const seen: Echo[] = [];
   let ready = true;
   const app = express();
+  app.disable('x-powered-by');
   app.use(express.raw({ type: () => true, limit: '10mb' }));
   app.use((req, _res, next) => {
     seen.push({
@@ -82,6 +98,11 @@ export async function startUpstream(service: string): Promise<TestUpstream> {
   app.get('/openapi.json', (_req, res) => {
     res.json(documentOf(service));
   });
+  if (options.jwks) {
+    app.get('/.well-known/jwks.json', (_req, res) => {
+      res.json(options.jwks);
+    });
+  }
   app.get('/health/ready', (_req, res) => {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable' });
   });
@@ -100,7 +121,7 @@ export async function startUpstream(service: string): Promise<TestUpstream> {
   app.get('/slow', () => {
     // Never answers: the gateway's timeout has to.
   });
-  app.all('/{*rest}', (req, res) => {
+  app.all('/{*rest}', (_req, res) => {
     res.setHeader('x-upstream', service);
     res.json(seen.at(-1));
   });

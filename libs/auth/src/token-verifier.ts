@@ -54,6 +54,7 @@ function describe(error: jwt.JsonWebTokenError, options: Required<Omit<TokenChec
     return `The token was issued by someone else (expected issuer "${options.issuer}")`;
   }
   if (message === 'invalid algorithm') return 'The token is not signed with RS256';
+  if (message === 'jwt signature is required') return 'The token is not signed';
   if (message === 'jwt malformed' || message === 'invalid token' || message.startsWith('Unexpected token')) {
     return 'The token is malformed';
   }

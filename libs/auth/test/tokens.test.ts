@@ -151,7 +151,7 @@ describe('signing keys and tokens', () => {
       ['garbage', /malformed \(not a JWT\)/],
       ['a.b.c', /malformed/],
       [jwt.sign({ sub: 'x' }, 'secret', { algorithm: 'HS256', keyid: key.kid }), /not signed with RS256/],
-      [jwt.sign({ sub: 'x' }, null, { algorithm: 'none', keyid: key.kid }), /./],
+      [jwt.sign({ sub: 'x' }, null, { algorithm: 'none', keyid: key.kid }), /^The token is not signed$/],
       [
         jwt.sign({ sub: 'x' }, createPublicKey(key.privateKeyPem).export({ format: 'pem', type: 'spki' }), {
           algorithm: 'HS256',

@@ -86,7 +86,9 @@ export class AmqpConnection {
     model.on('handler-error', (error: Error, event: string) =>
       this.logger.error({ err: error, event }, 'event bus: AMQP connection listener threw'),
     );
-    model.on('blocked', (reason: string) => this.logger.warn({ reason }, 'event bus: broker blocked publishing'));
+    model.on('blocked', (reason: string) =>
+      this.logger.warn({ reason }, 'event bus: broker blocked publishing'),
+    );
     model.on('unblocked', () => this.logger.info('event bus: broker unblocked publishing'));
     model.on('close', () => this.onClose(model));
     this.model = model;
@@ -118,6 +120,11 @@ export class AmqpConnection {
 
   private async reconnect(): Promise<void> {
     if (this.closing) return;
+    if (Date.now() < this.downUntil) {
+      // interrupt() was called again while down: the outage lasts until its new end.
+      this.scheduleReconnect();
+      return;
+    }
     let model: ChannelModel | undefined;
     try {
       model = await this.open();

@@ -1,6 +1,5 @@
-import type { DeadLetter } from './event-bus';
 import type { ChannelModel, GetMessage } from 'amqplib';
-import { deadLetterEvent } from './decode-event';
+import { sendConfirmed } from './amqp-confirm';
 import {
   carriedHeaders,
   DEAD_AT_HEADER,
@@ -9,7 +8,8 @@ import {
   type GroupQueues,
   republishOptions,
 } from './amqp-topology';
-import { sendConfirmed } from './amqp-confirm';
+import { deadLetterEvent } from './decode-event';
+import type { DeadLetter } from './event-bus';
 
 /** Message count of a queue, or undefined when it does not exist (its check closes the channel then). */
 async function queueDepth(model: ChannelModel, queue: string): Promise<number | undefined> {
@@ -30,7 +30,11 @@ async function queueDepth(model: ChannelModel, queue: string): Promise<number | 
  * nacks them all with requeue, which puts them back at their original position in
  * the (classic) dead queue. Oldest first.
  */
-export async function readDeadLetters(model: ChannelModel, queues: GroupQueues, limit: number): Promise<DeadLetter[]> {
+export async function readDeadLetters(
+  model: ChannelModel,
+  queues: GroupQueues,
+  limit: number,
+): Promise<DeadLetter[]> {
   const depth = await queueDepth(model, queues.dead);
   if (!depth) return [];
   const channel = await model.createChannel();
@@ -52,8 +56,10 @@ export async function readDeadLetters(model: ChannelModel, queues: GroupQueues, 
 
 function toDeadLetter(message: GetMessage): DeadLetter {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
-  const deadAt = typeof headers[DEAD_AT_HEADER] === 'string' ? headers[DEAD_AT_HEADER] : new Date(0).toISOString();
-  const messageId = typeof message.properties.messageId === 'string' ? message.properties.messageId : undefined;
+  const deadAt =
+    typeof headers[DEAD_AT_HEADER] === 'string' ? headers[DEAD_AT_HEADER] : new Date(0).toISOString();
+  const messageId =
+    typeof message.properties.messageId === 'string' ? message.properties.messageId : undefined;
   return {
     event: deadLetterEvent(message.content.toString('utf8'), messageId, deadAt),
     error: String(headers[DEAD_ERROR_HEADER] ?? ''),
@@ -72,7 +78,9 @@ export async function replayDeadLetters(model: ChannelModel, queues: GroupQueues
   const depth = await queueDepth(model, queues.dead);
   if (!depth) return 0;
   if ((await queueDepth(model, queues.main)) === undefined) {
-    throw new Error(`cannot replay dead letters: queue ${queues.main} does not exist (subscribe the group first)`);
+    throw new Error(
+      `cannot replay dead letters: queue ${queues.main} does not exist (subscribe the group first)`,
+    );
   }
   const channel = await model.createConfirmChannel();
   channel.on('error', () => {});

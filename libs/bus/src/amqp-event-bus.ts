@@ -6,6 +6,7 @@ import { AmqpConnection } from './amqp-connection';
 import { readDeadLetters, replayDeadLetters } from './amqp-dead-letters';
 import { AmqpSubscription } from './amqp-subscription';
 import { CLOUDEVENTS_CONTENT_TYPE, declareExchange, groupQueues } from './amqp-topology';
+import { assertRoutable } from './decode-event';
 import {
   BusUnavailableError,
   type DeadLetter,
@@ -65,6 +66,7 @@ export class AmqpEventBus implements EventBus {
   }
 
   async publish(events: CloudEvent[]): Promise<void> {
+    for (const event of events) assertRoutable(event);
     const channel = await this.publishingChannel();
     const { exchange } = this.options;
     const confirms = events.map((original) => {
@@ -120,7 +122,10 @@ export class AmqpEventBus implements EventBus {
   }
 
   async replayDeadLetters(group: string): Promise<number> {
-    const count = await replayDeadLetters(this.model('replayDeadLetters'), groupQueues(this.options.queuePrefix, group));
+    const count = await replayDeadLetters(
+      this.model('replayDeadLetters'),
+      groupQueues(this.options.queuePrefix, group),
+    );
     if (count > 0) this.logger.info({ group, count }, 'event bus: replayed dead letters');
     return count;
   }
@@ -167,7 +172,9 @@ export class AmqpEventBus implements EventBus {
 
   private async openPublishChannel(model: ChannelModel): Promise<ConfirmChannel> {
     const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.logger.warn({ err: error }, 'event bus: publish channel error'));
+    channel.on('error', (error: Error) =>
+      this.logger.warn({ err: error }, 'event bus: publish channel error'),
+    );
     channel.on('close', () => {
       if (this.publishChannel === channel) this.publishChannel = undefined;
     });
@@ -189,7 +196,8 @@ export class AmqpEventBus implements EventBus {
   private model(operation: string): ChannelModel {
     const model = this.connection.current;
     if (this.closed) throw new BusUnavailableError(`amqp bus: ${operation} after close()`);
-    if (!model || !this.connection.ready) throw new BusUnavailableError(`amqp bus: ${operation} while not connected`);
+    if (!model || !this.connection.ready)
+      throw new BusUnavailableError(`amqp bus: ${operation} while not connected`);
     return model;
   }
 

@@ -1,9 +1,8 @@
 import type { Logger } from '@mathnet/kit';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { sendConfirmed } from './amqp-confirm';
-import { decodeEvent } from './decode-event';
-import { PermanentError } from './event-bus';
 import {
+  ATTEMPT_HEADER,
   attemptOf,
   carriedHeaders,
   DEAD_AT_HEADER,
@@ -12,9 +11,15 @@ import {
   declareGroup,
   type GroupQueues,
   republishOptions,
-  ATTEMPT_HEADER,
 } from './amqp-topology';
-import { errorText, retryDelayFor, retryDelaysInUse, type SubscriptionSettings } from './subscription-settings';
+import { decodeEvent } from './decode-event';
+import { PermanentError } from './event-bus';
+import {
+  errorText,
+  retryDelayFor,
+  retryDelaysInUse,
+  type SubscriptionSettings,
+} from './subscription-settings';
 import { runInEventContext } from './trace-context';
 
 /**
@@ -68,9 +73,13 @@ export class AmqpSubscription {
       const { patterns } = this.settings;
       await declareGroup(channel, this.exchange, this.queues, patterns, retryDelaysInUse(this.settings));
       this.channel = channel;
-      const { consumerTag } = await channel.consume(this.queues.main, (message) => this.onMessage(channel, message), {
-        noAck: false,
-      });
+      const { consumerTag } = await channel.consume(
+        this.queues.main,
+        (message) => this.onMessage(channel, message),
+        {
+          noAck: false,
+        },
+      );
       this.consumerTag = consumerTag;
     } catch (error) {
       if (this.channel === channel) this.channel = undefined;
@@ -131,7 +140,10 @@ export class AmqpSubscription {
     const attempt = attemptOf(headers);
     const decoded = decodeEvent(message.content.toString('utf8'));
     if (!decoded.ok) {
-      this.logger.warn({ group: this.settings.group, error: decoded.error }, 'event bus: undecodable message');
+      this.logger.warn(
+        { group: this.settings.group, error: decoded.error },
+        'event bus: undecodable message',
+      );
       await this.deadLetter(channel, message, decoded.error, attempt);
       return;
     }
@@ -144,7 +156,10 @@ export class AmqpSubscription {
       const { maxAttempts } = this.settings;
       const text = errorText(error);
       if (error instanceof PermanentError || attempt >= maxAttempts) {
-        this.logger.warn({ group: this.settings.group, id: event.id, attempt, error: text }, 'event bus: dead letter');
+        this.logger.warn(
+          { group: this.settings.group, id: event.id, attempt, error: text },
+          'event bus: dead letter',
+        );
         await this.deadLetter(channel, message, text, attempt);
       } else {
         await this.retry(channel, message, attempt);
@@ -162,14 +177,24 @@ export class AmqpSubscription {
     ack(channel, message);
   }
 
-  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: string, attempts: number) {
+  private async deadLetter(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    error: string,
+    attempts: number,
+  ) {
     const headers = {
       ...carriedHeaders(message.properties.headers),
       [DEAD_ERROR_HEADER]: error,
       [DEAD_ATTEMPTS_HEADER]: attempts,
       [DEAD_AT_HEADER]: new Date().toISOString(),
     };
-    await sendConfirmed(channel, this.queues.dead, message.content, republishOptions(message.properties, headers));
+    await sendConfirmed(
+      channel,
+      this.queues.dead,
+      message.content,
+      republishOptions(message.properties, headers),
+    );
     ack(channel, message);
   }
 }

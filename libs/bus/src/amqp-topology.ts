@@ -77,7 +77,8 @@ export function republishOptions(
   headers: Record<string, unknown>,
 ): Options.Publish {
   const options: Options.Publish = { persistent: true, headers };
-  options.contentType = typeof properties.contentType === 'string' ? properties.contentType : CLOUDEVENTS_CONTENT_TYPE;
+  options.contentType =
+    typeof properties.contentType === 'string' ? properties.contentType : CLOUDEVENTS_CONTENT_TYPE;
   if (typeof properties.messageId === 'string') options.messageId = properties.messageId;
   if (typeof properties.type === 'string') options.type = properties.type;
   if (typeof properties.timestamp === 'number') options.timestamp = properties.timestamp;

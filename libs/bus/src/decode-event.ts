@@ -1,4 +1,18 @@
 import { type CloudEvent, cloudEventSchema } from '@mathnet/contracts';
+import { InputError } from '@mathnet/kit';
+
+/**
+ * Checks what publish needs to route an event (a string `id` and `type`); the full
+ * CloudEvent check happens on delivery, where a bad event is dead-lettered.
+ */
+export function assertRoutable(event: CloudEvent): void {
+  const { id, type } = (event ?? {}) as Partial<CloudEvent>;
+  if (typeof id !== 'string' || id === '' || typeof type !== 'string' || type === '') {
+    throw new InputError(
+      `publish: each event needs a non-empty string id and type; got id ${JSON.stringify(id)}, type ${JSON.stringify(type)}`,
+    );
+  }
+}
 
 /** The outcome of reading a message body: a CloudEvent, or why it is not one. */
 export type DecodedEvent = { ok: true; event: CloudEvent } | { ok: false; error: string };

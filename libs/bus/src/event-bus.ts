@@ -32,6 +32,10 @@ export interface Subscription {
 
 /** An event parked in `<group>.dead` after its retry budget, with the last error. */
 export interface DeadLetter {
+  /**
+   * The parked event. For a message whose body was not a CloudEvent, a stand-in of
+   * type `mathnet.bus.undecodable` (id = the message id) with the raw body in `data.body`.
+   */
   event: CloudEvent;
   error: string;
   attempts: number;

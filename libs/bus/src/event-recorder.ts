@@ -16,7 +16,11 @@ export interface EventRecorder {
   /** Resolves with the first recorded event matching `predicate`, already seen or yet to come. */
   waitFor(predicate: (event: CloudEvent) => boolean, timeoutMs?: number): Promise<CloudEvent>;
   /** Resolves with the first `count` matching events once that many were recorded. */
-  waitForCount(predicate: (event: CloudEvent) => boolean, count: number, timeoutMs?: number): Promise<CloudEvent[]>;
+  waitForCount(
+    predicate: (event: CloudEvent) => boolean,
+    count: number,
+    timeoutMs?: number,
+  ): Promise<CloudEvent[]>;
   /** Closes the subscription and rejects pending waits. */
   close(): Promise<void>;
 }

@@ -11,7 +11,12 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from './event-bus';
-export { type EventRecorder, type RecordedDelivery, type RecordEventsOptions, recordEvents } from './event-recorder';
+export {
+  type EventRecorder,
+  type RecordEventsOptions,
+  type RecordedDelivery,
+  recordEvents,
+} from './event-recorder';
 export { MemoryEventBus, type MemoryEventBusOptions } from './memory-event-bus';
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_PREFETCH, DEFAULT_RETRY_DELAYS_MS } from './subscription-settings';
 export { compileTopicPattern, topicMatches } from './topic-pattern';

@@ -1,5 +1,7 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { CloudEvent } from '@mathnet/contracts';
 import type { Logger } from '@mathnet/kit';
+import { assertRoutable } from './decode-event';
 import {
   BusUnavailableError,
   type DeadLetter,
@@ -29,6 +31,8 @@ export class MemoryEventBus implements EventBus {
   readonly transport = 'memory' as const;
   private readonly groups = new Map<string, MemoryGroup>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The async context deliveries start from, so handlers never inherit the publisher's (trace, request). */
+  private readonly origin = new AsyncResource('mathnet.memory-bus');
   private readonly logger: Logger;
   private readonly closeGraceMs: number;
   private started = false;
@@ -52,12 +56,14 @@ export class MemoryEventBus implements EventBus {
 
   async publish(events: CloudEvent[]): Promise<void> {
     this.assertAvailable('publish');
+    for (const event of events) assertRoutable(event);
     for (const original of events) {
       const event = withTraceContext(original);
       // Serialised as the broker would carry it: handlers never share the publisher's objects.
       const body = JSON.stringify(event);
       for (const group of this.groups.values()) {
-        if (group.matches(event.type)) group.enqueue({ body, messageId: event.id, attempt: 1, redelivered: false });
+        if (group.matches(event.type))
+          group.enqueue({ body, messageId: event.id, attempt: 1, redelivered: false });
       }
     }
     for (const group of this.groups.values()) group.dispatch();
@@ -132,6 +138,7 @@ export class MemoryEventBus implements EventBus {
       group = new MemoryGroup(name, {
         deliverable: () => this.started && !this.closed && !this.isDown(),
         setTimer: (delayMs, fn) => this.setTimer(delayMs, fn),
+        detached: (fn) => this.origin.runInAsyncScope(fn),
         onInternalError: (error, groupName) =>
           this.logger.error({ err: error, group: groupName }, 'event bus: memory delivery failed'),
       });

@@ -1,6 +1,6 @@
+import { deadLetterEvent, decodeEvent } from './decode-event';
 import type { DeadLetter } from './event-bus';
 import { PermanentError } from './event-bus';
-import { deadLetterEvent, decodeEvent } from './decode-event';
 import { errorText, retryDelayFor, type SubscriptionSettings } from './subscription-settings';
 import { compileTopicPattern } from './topic-pattern';
 import { runInEventContext } from './trace-context';
@@ -26,6 +26,8 @@ export interface MemoryGroupHost {
   deliverable(): boolean;
   /** A timer the bus clears on close. */
   setTimer(delayMs: number, fn: () => void): void;
+  /** Runs `fn` in the bus's own async context, not the publisher's (as a broker delivery would). */
+  detached(fn: () => void): void;
   /** Reports a handler outcome that the bus could not act on (never swallowed silently). */
   onInternalError(error: unknown, group: string): void;
 }
@@ -149,9 +151,12 @@ export class MemoryGroup {
     const delivery: MemoryDelivery = { message, consumer, revoked: false, done: Promise.resolve() };
     consumer.inFlight.add(delivery);
     // A macrotask, as a network delivery would be: the publisher's code runs on before any handler.
-    delivery.done = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.handle(delivery))
-      .catch((error) => this.host.onInternalError(error, this.name));
+    // Chained inside `detached` because a promise continuation keeps the context it was attached in.
+    this.host.detached(() => {
+      delivery.done = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.handle(delivery))
+        .catch((error) => this.host.onInternalError(error, this.name));
+    });
   }
 
   private async handle(delivery: MemoryDelivery): Promise<void> {

@@ -25,8 +25,14 @@ export function subscriptionSettings(options: SubscribeOptions): SubscriptionSet
   if (typeof group !== 'string' || group.trim() === '') {
     throw new InputError(`subscribe: group must be a non-empty string; got ${JSON.stringify(group)}`);
   }
-  if (!Array.isArray(patterns) || patterns.length === 0 || patterns.some((p) => typeof p !== 'string' || !p)) {
-    throw new InputError(`subscribe(${group}): patterns must be non-empty strings; got ${JSON.stringify(patterns)}`);
+  if (
+    !Array.isArray(patterns) ||
+    patterns.length === 0 ||
+    patterns.some((p) => typeof p !== 'string' || !p)
+  ) {
+    throw new InputError(
+      `subscribe(${group}): patterns must be non-empty strings; got ${JSON.stringify(patterns)}`,
+    );
   }
   if (typeof handler !== 'function') throw new InputError(`subscribe(${group}): handler must be a function`);
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65535) {
@@ -52,7 +58,8 @@ export function retryDelayFor(settings: SubscriptionSettings, attempt: number): 
 /** Every distinct delay a subscription can use before its attempts run out (one retry queue each). */
 export function retryDelaysInUse(settings: SubscriptionSettings): number[] {
   const delays = new Set<number>();
-  for (let attempt = 1; attempt < settings.maxAttempts; attempt++) delays.add(retryDelayFor(settings, attempt));
+  for (let attempt = 1; attempt < settings.maxAttempts; attempt++)
+    delays.add(retryDelayFor(settings, attempt));
   return [...delays];
 }
 

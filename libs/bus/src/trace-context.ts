@@ -34,10 +34,12 @@ export function runInEventContext<T>(event: CloudEvent, fn: () => T): T {
   if (!event.traceparent) return fn();
   const carrier: Record<string, string> = { traceparent: event.traceparent };
   if (event.tracestate) carrier.tracestate = event.tracestate;
-  let extracted = propagation.extract(context.active(), carrier);
-  if (!trace.getSpanContext(extracted)) {
+  const base = context.active();
+  let extracted = propagation.extract(base, carrier);
+  if (extracted === base) {
+    // No propagator registered (API without SDK): read the W3C header ourselves.
     const span = parseTraceparent(event.traceparent);
-    if (span) extracted = trace.setSpanContext(extracted, span);
+    if (span) extracted = trace.setSpanContext(base, span);
   }
   return context.with(extracted, fn);
 }

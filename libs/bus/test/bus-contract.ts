@@ -1,15 +1,9 @@
 import { type CloudEvent, createEvent } from '@mathnet/contracts';
-import { context, ROOT_CONTEXT, type SpanContext, trace, TraceFlags } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 import { expect } from 'chai';
-import {
-  BusUnavailableError,
-  type DeadLetter,
-  type DeliveryContext,
-  type EventBus,
-  PermanentError,
-  recordEvents,
-  UNDECODABLE_EVENT_TYPE,
-} from '../src/index';
+import { type DeliveryContext, type EventBus, recordEvents } from '../src/index';
+import { failureContract } from './contract-failures';
+import { outageContract } from './contract-outages';
 import { useTestContextManager } from './test-context-manager';
 import { deferred, eventually, work } from './wait';
 
@@ -25,6 +19,18 @@ export interface BusHandle {
  * own exchange and queue prefix.
  */
 export type MakeBus = (isolated?: string) => Promise<BusHandle>;
+
+/** What the contract's parts share: the current test's bus and names unique to the test. */
+export interface ContractScope {
+  /** The bus of the running test (a new one per test). */
+  readonly bus: EventBus;
+  /** `mathnet.<unique per test>.<rest>` */
+  type(rest: string): string;
+  /** A group name unique to this test. */
+  group(purpose: string): string;
+  /** A new event of `type(rest)`. */
+  event(rest: string, data?: unknown): CloudEvent;
+}
 
 let suiteRun = 0;
 
@@ -54,6 +60,17 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
     afterEach(async () => {
       await Promise.all(handles.splice(0).map((h) => h.close()));
     });
+
+    const scope: ContractScope = {
+      get bus() {
+        return bus;
+      },
+      type,
+      group,
+      event,
+    };
+    failureContract(scope);
+    outageContract(scope);
 
     it('answers ping once started', async () => {
       await bus.ping();
@@ -86,14 +103,17 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
 
     it('routes by topic pattern: * is one word, # is zero or more', async () => {
       const end = type('marker.end');
-      const bind = async (pattern: string) => recordEvents(bus, { group: group('route'), patterns: [pattern, end] });
+      const bind = async (pattern: string) =>
+        recordEvents(bus, { group: group('route'), patterns: [pattern, end] });
       const all = await bind(`mathnet.${ns}.#`);
       const anyCreated = await bind(`mathnet.${ns}.*.created`);
       const itemOneWord = await bind(`mathnet.${ns}.item.*`);
       const itemAnyDepth = await bind(`mathnet.${ns}.item.#`);
       const zeroWords = await bind(`mathnet.${ns}.item.created.#`);
 
-      await bus.publish(['item.created', 'item.deleted', 'box.created', 'item.sub.created'].map((t) => event(t)));
+      await bus.publish(
+        ['item.created', 'item.deleted', 'box.created', 'item.sub.created'].map((t) => event(t)),
+      );
       await bus.publish([event('marker.end')]);
       const received = async (recorder: Awaited<ReturnType<typeof bind>>) => {
         await recorder.waitFor((e) => e.type === end);
@@ -102,10 +122,19 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
           .map((e) => e.type.slice(`mathnet.${ns}.`.length))
           .sort();
       };
-      expect(await received(all)).to.deep.equal(['box.created', 'item.created', 'item.deleted', 'item.sub.created']);
+      expect(await received(all)).to.deep.equal([
+        'box.created',
+        'item.created',
+        'item.deleted',
+        'item.sub.created',
+      ]);
       expect(await received(anyCreated)).to.deep.equal(['box.created', 'item.created']);
       expect(await received(itemOneWord)).to.deep.equal(['item.created', 'item.deleted']);
-      expect(await received(itemAnyDepth)).to.deep.equal(['item.created', 'item.deleted', 'item.sub.created']);
+      expect(await received(itemAnyDepth)).to.deep.equal([
+        'item.created',
+        'item.deleted',
+        'item.sub.created',
+      ]);
       expect(await received(zeroWords)).to.deep.equal(['item.created']);
     });
 
@@ -121,97 +150,6 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
       const recorder = await recordEvents(bus, { group: stored, patterns: [created] });
       const got = await recorder.waitForCount(() => true, 200);
       expect(ids(got)).to.deep.equal(ids(events));
-    });
-
-    it('retries with the configured backoff, then dead-letters with the error and attempt count', async () => {
-      const failing = group('retry');
-      const calls: Array<{ attempt: number; redelivered: boolean; at: number }> = [];
-      await bus.subscribe({
-        group: failing,
-        patterns: [type('item.created')],
-        maxAttempts: 4,
-        retryDelaysMs: [50, 100],
-        handler: async (_event, { attempt, redelivered }) => {
-          calls.push({ attempt, redelivered, at: Date.now() });
-          throw new Error(`boom on attempt ${attempt}`);
-        },
-      });
-      const failed = event('item.created');
-      const publishedAt = Date.now();
-      await bus.publish([failed]);
-      const dead = await eventually(async () => {
-        const letters = await bus.deadLetters(failing);
-        expect(letters).to.have.length(1);
-        return letters;
-      });
-
-      expect(calls.map((c) => c.attempt)).to.deep.equal([1, 2, 3, 4]);
-      expect(calls.every((c) => !c.redelivered)).to.equal(true);
-      const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
-      // The last delay repeats: 50, 100, 100 (a few ms of timer slack below).
-      expect(gaps[0]).to.be.within(45, 2000);
-      expect(gaps[1]).to.be.within(95, 2000);
-      expect(gaps[2]).to.be.within(95, 2000);
-      const letter = dead[0] as DeadLetter;
-      expect(letter.event).to.deep.equal(failed);
-      expect(letter.error).to.equal('boom on attempt 4');
-      expect(letter.attempts).to.equal(4);
-      expect(Date.parse(letter.deadAt)).to.be.within(publishedAt, Date.now());
-      // Reading does not remove.
-      expect(await bus.deadLetters(failing)).to.deep.equal(dead);
-    });
-
-    it('dead-letters a PermanentError after one attempt; deadLetters is oldest first and honours limit', async () => {
-      const refusing = group('permanent');
-      const attempts: number[] = [];
-      await bus.subscribe({
-        group: refusing,
-        patterns: [type('person.updated')],
-        prefetch: 1,
-        retryDelaysMs: [50],
-        handler: async (e, { attempt }) => {
-          attempts.push(attempt);
-          throw new PermanentError(`unknown person ${(e.data as { person: string }).person}`);
-        },
-      });
-      const first = event('person.updated', { person: 'p1' });
-      const second = event('person.updated', { person: 'p2' });
-      await bus.publish([first, second]);
-      const dead = await eventually(async () => {
-        const letters = await bus.deadLetters(refusing);
-        expect(letters).to.have.length(2);
-        return letters;
-      });
-      expect(attempts).to.deep.equal([1, 1]);
-      expect(dead.map((d) => [d.event.id, d.error, d.attempts])).to.deep.equal([
-        [first.id, 'unknown person p1', 1],
-        [second.id, 'unknown person p2', 1],
-      ]);
-      expect((await bus.deadLetters(refusing, 1)).map((d) => d.event.id)).to.deep.equal([first.id]);
-      expect(await bus.deadLetters(group('never-subscribed'))).to.deep.equal([]);
-    });
-
-    it('replays dead letters to the group with the attempt count reset', async () => {
-      const replayed = group('replay');
-      let refuse = true;
-      const recorder = await recordEvents(bus, {
-        group: replayed,
-        patterns: [type('item.created')],
-        handler: async () => {
-          if (refuse) throw new PermanentError('not yet');
-        },
-      });
-      const parked = event('item.created');
-      await bus.publish([parked]);
-      await eventually(async () => expect(await bus.deadLetters(replayed)).to.have.length(1));
-      refuse = false;
-      expect(await bus.replayDeadLetters(replayed)).to.equal(1);
-      await recorder.waitFor((e) => e.id === parked.id);
-      expect(recorder.deliveries.map((d) => [d.event, d.context])).to.deep.equal([
-        [parked, { attempt: 1, redelivered: false }],
-      ]);
-      expect(await bus.deadLetters(replayed)).to.deep.equal([]);
-      expect(await bus.replayDeadLetters(replayed)).to.equal(0);
     });
 
     it('redelivers, marked redelivered, what a consumer held unacked when its subscription closed', async () => {
@@ -258,54 +196,6 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
       expect(most).to.equal(2);
     });
 
-    it('survives a connection outage: publish rejects meanwhile, then subscriptions resume by themselves', async () => {
-      const created = type('item.created');
-      const recorder = await recordEvents(bus, { group: group('outage'), patterns: [created] });
-      const before = event('item.created');
-      await bus.publish([before]);
-      await recorder.waitFor((e) => e.id === before.id);
-
-      const downForMs = 400;
-      const droppedAt = Date.now();
-      await bus.interruptConnection(downForMs);
-      let publishError: unknown;
-      await bus.publish([event('item.created')]).catch((error) => {
-        publishError = error;
-      });
-      expect(publishError).to.be.instanceOf(BusUnavailableError);
-      let pingError: unknown;
-      await bus.ping().catch((error) => {
-        pingError = error;
-      });
-      expect(pingError).to.be.instanceOf(BusUnavailableError);
-
-      await eventually(() => bus.ping(), 10_000);
-      expect(Date.now() - droppedAt).to.be.at.least(downForMs - 10);
-      const after = event('item.created');
-      await bus.publish([after]);
-      await recorder.waitFor((e) => e.id === after.id);
-      expect(recorder.events.map((e) => e.id)).to.deep.equal([before.id, after.id]);
-    });
-
-    it('dead-letters at once an event that is not a valid CloudEvent', async () => {
-      const strict = group('invalid');
-      const calls: CloudEvent[] = [];
-      await bus.subscribe({ group: strict, patterns: [type('#')], handler: async (e) => void calls.push(e) });
-      const invalid = { ...event('item.created'), specversion: '0.3' } as unknown as CloudEvent;
-      await bus.publish([invalid]);
-      const [letter] = await eventually(async () => {
-        const letters = await bus.deadLetters(strict);
-        expect(letters).to.have.length(1);
-        return letters;
-      });
-      expect(calls).to.deep.equal([]);
-      expect(letter!.attempts).to.equal(1);
-      expect(letter!.error).to.match(/^invalid CloudEvent: specversion: /);
-      expect(letter!.event.type).to.equal(UNDECODABLE_EVENT_TYPE);
-      expect(letter!.event.id).to.equal(invalid.id);
-      expect(JSON.parse((letter!.event.data as { body: string }).body)).to.deep.equal(invalid);
-    });
-
     describe('trace context', () => {
       let removeContextManager: () => void;
       before(() => {
@@ -331,14 +221,23 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
         await context.with(trace.setSpanContext(ROOT_CONTEXT, producer), () => bus.publish([traced]));
         await recorder.waitFor((e) => e.id === traced.id);
         const ownParent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-        const own = createEvent({ source: '/mathnet/contract', type: type('item.kept'), data: {}, traceparent: ownParent });
+        const own = createEvent({
+          source: '/mathnet/contract',
+          type: type('item.kept'),
+          data: {},
+          traceparent: ownParent,
+        });
         await context.with(trace.setSpanContext(ROOT_CONTEXT, producer), () => bus.publish([own]));
         const untraced = event('item.plain');
         await bus.publish([untraced]);
         await recorder.waitForCount(() => true, 3);
 
         expect(seen[0]!.traceparent).to.equal('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
-        expect(seen[0]!.active).to.deep.include({ traceId: producer.traceId, spanId: producer.spanId, isRemote: true });
+        expect(seen[0]!.active).to.deep.include({
+          traceId: producer.traceId,
+          spanId: producer.spanId,
+          isRemote: true,
+        });
         expect(seen[1]!.traceparent, 'an event keeps the traceparent it has').to.equal(ownParent);
         expect(seen[1]!.active).to.deep.include({ traceId: '0af7651916cd43dd8448eb211c80319c' });
         expect(seen[2]).to.deep.equal({ traceparent: undefined, active: undefined });

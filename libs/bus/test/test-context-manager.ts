@@ -38,6 +38,7 @@ class TestContextManager implements ContextManager {
 /** Registers the test context manager globally; returns the function that removes it. */
 export function useTestContextManager(): () => void {
   const manager = new TestContextManager();
-  if (!context.setGlobalContextManager(manager)) throw new Error('a global context manager is already registered');
+  if (!context.setGlobalContextManager(manager))
+    throw new Error('a global context manager is already registered');
   return () => context.disable();
 }

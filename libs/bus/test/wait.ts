@@ -3,7 +3,11 @@
  * (a dead letter appearing, the connection coming back). Rethrows the last failure
  * after `timeoutMs`.
  */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000, intervalMs = 10): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 5000,
+  intervalMs = 10,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

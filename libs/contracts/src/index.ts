@@ -1,12 +1,15 @@
 import type { z } from 'zod';
+import { coursesEvents } from './courses-events';
 import { registryEvents } from './registry-events';
 
 export { type CloudEvent, cloudEventSchema, createEvent, type NewEvent } from './cloud-event';
+export * from './courses-events';
 export * from './registry-events';
 
 /** Every event type of the network and the zod schema of its `data`. Add, never break. */
 export const eventDataSchemas = {
   ...registryEvents,
+  ...coursesEvents,
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;

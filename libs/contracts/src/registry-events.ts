@@ -43,12 +43,16 @@ export const roleAssignmentSchema = z.object({
   studentId: z.string().uuid().nullable().optional(),
 });
 
-/** What registry tells the network about a person: no contacts or birth date (personal data stays in registry). */
+/**
+ * What registry tells the network about a person: names, roles and the birth date
+ * (courses needs it to know whether a parent must consent); never contacts.
+ */
 export const personSnapshotSchema = z.object({
   id: z.string().uuid(),
   givenName: z.string(),
   familyName: z.string(),
   middleName: z.string().nullable(),
+  birthDate: z.string().nullable().optional(),
   roles: z.array(roleAssignmentSchema),
   status: z.enum(['active', 'archived']),
   version: z.number().int().positive(),

@@ -13,3 +13,4 @@ export { defineOutboxTable, type OutboxTable } from './outbox-table';
 export { pgErrorCode } from './pg-error-code';
 export { type RunMigrationsOptions, runMigrations } from './run-migrations';
 export { type Emit, type EmittedEvent, UnitOfWork, type UnitOfWorkOptions } from './unit-of-work';
+export { defineIdempotencyTable, type IdempotencyTable, idempotent, type KeptAnswer } from './idempotency';

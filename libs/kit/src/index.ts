@@ -8,3 +8,4 @@ export { createLogger, type Logger } from './logger';
 export { buildOpenApiDocument, OpenAPIRegistry, problemResponses, problemSchema } from './openapi';
 export { notFoundHandler, type Problem, problemHandler, sendProblem, toHttpError, toProblem } from './problem-handler';
 export { issuesOf, parseInput } from './validate';
+export { idempotencyRequest } from './idempotency-request';

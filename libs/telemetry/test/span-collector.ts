@@ -4,7 +4,8 @@ type ReadableSpan = tracing.ReadableSpan;
 
 /** An in-memory exporter that can be awaited: `waitFor` resolves once exported spans satisfy a predicate. */
 export class SpanCollector extends tracing.InMemorySpanExporter {
-  #waiters: { predicate: (spans: ReadableSpan[]) => boolean; resolve: (spans: ReadableSpan[]) => void }[] = [];
+  #waiters: { predicate: (spans: ReadableSpan[]) => boolean; resolve: (spans: ReadableSpan[]) => void }[] =
+    [];
 
   override export(spans: ReadableSpan[], resultCallback: (result: core.ExportResult) => void): void {
     super.export(spans, (result) => {

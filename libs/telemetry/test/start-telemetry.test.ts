@@ -68,12 +68,18 @@ describe('startTelemetry', () => {
     try {
       for (const path of ['/health/live', '/metrics', '/v1/things']) {
         await new Promise<void>((resolve, reject) => {
-          http.get(`http://127.0.0.1:${port}${path}`, (res) => res.resume().on('end', resolve)).on('error', reject);
+          http
+            .get(`http://127.0.0.1:${port}${path}`, (res) => res.resume().on('end', resolve))
+            .on('error', reject);
         });
       }
-      const spans = await collector.waitFor((all) => all.filter((s) => s.kind === SpanKind.SERVER).length > 0);
+      const spans = await collector.waitFor(
+        (all) => all.filter((s) => s.kind === SpanKind.SERVER).length > 0,
+      );
       const servers = spans.filter((s) => s.kind === SpanKind.SERVER);
-      expect(servers.map((s) => s.attributes['http.target'] ?? s.attributes['url.path'])).to.deep.equal(['/v1/things']);
+      expect(servers.map((s) => s.attributes['http.target'] ?? s.attributes['url.path'])).to.deep.equal([
+        '/v1/things',
+      ]);
     } finally {
       server.close();
     }
@@ -94,8 +100,42 @@ describe('startTelemetry', () => {
   it('currentTraceIds gives the active span ids, nothing outside a span', () => {
     expect(currentTraceIds()).to.deep.equal({});
     trace.getTracer('telemetry-test').startActiveSpan('work', (span) => {
-      expect(currentTraceIds()).to.deep.equal({ traceId: span.spanContext().traceId, spanId: span.spanContext().spanId });
+      expect(currentTraceIds()).to.deep.equal({
+        traceId: span.spanContext().traceId,
+        spanId: span.spanContext().spanId,
+      });
       span.end();
     });
+  });
+});
+
+describe('startTelemetry lifecycle', () => {
+  it('leaves no global SDK behind after shutdown, and can start again', async () => {
+    const first = startTelemetry({ exporter: new SpanCollector() });
+    await first.shutdown();
+    await first.shutdown();
+    const span = trace.getTracer('after').startSpan('nothing');
+    expect(span.isRecording()).to.equal(false);
+    span.end();
+    const second = startTelemetry({ exporter: new SpanCollector() });
+    expect(second).not.to.equal(first);
+    await second.shutdown();
+  });
+
+  it('starts nothing when OTEL_SDK_DISABLED=true', async () => {
+    const saved = process.env.OTEL_SDK_DISABLED;
+    process.env.OTEL_SDK_DISABLED = 'true';
+    try {
+      const disabled = startTelemetry({ exporter: new SpanCollector() });
+      trace.getTracer('disabled').startActiveSpan('nothing', (span) => {
+        expect(span.isRecording()).to.equal(false);
+        expect(currentTraceIds()).to.deep.equal({});
+        span.end();
+      });
+      await disabled.shutdown();
+    } finally {
+      if (saved === undefined) delete process.env.OTEL_SDK_DISABLED;
+      else process.env.OTEL_SDK_DISABLED = saved;
+    }
   });
 });

@@ -140,14 +140,22 @@ describe('registry API', function () {
       student = await api.login('student.a@test.local', 'student-password');
     });
 
-    it('creates a person from the minimal body and emits person.registered', async () => {
+    it('creates a person from the minimal body and emits person.registered without contacts', async () => {
       const res = await api.call('POST', '/v1/people', { token: admin, body: person(schoolB) });
+      const withContacts = await api.call('POST', '/v1/people', {
+        token: admin,
+        body: person(schoolB, 'student', { contacts: { phone: '+7 900 000-00-00' }, birthDate: '2010-03-01' }),
+      });
+      expect(withContacts.body.contacts).to.deep.equal({ phone: '+7 900 000-00-00' });
+      const withContactsEvent = await h.events.waitFor((e) => e.subject === withContacts.body.id);
+      expect(withContactsEvent.data).to.not.have.property('contacts');
+      expect(withContactsEvent.data).to.include({ birthDate: '2010-03-01' });
       expect(res.status).to.equal(201);
       expect(res.body.roles).to.deep.equal([{ role: 'student', organisationId: schoolB, grade: 10, classLetter: null, studentId: null }]);
       expect(res.body.account).to.equal(null);
       const event = await h.events.waitFor((e) => e.type === 'mathnet.registry.person.registered' && e.subject === res.body.id);
-      expect(event.data).to.not.have.property('birthDate');
       expect(event.data).to.not.have.property('contacts');
+      expect(event.data).to.not.have.property('account');
     });
 
     it('forbids a coordinator of school A to create a person in school B (403)', async () => {

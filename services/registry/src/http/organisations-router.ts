@@ -1,6 +1,6 @@
 import { requireActor } from '@mathnet/auth';
-import type { Db, UnitOfWork } from '@mathnet/db';
-import { checkIfMatch, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
+import { type Db, idempotent, type UnitOfWork } from '@mathnet/db';
+import { checkIfMatch, idempotencyRequest, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
 import { Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { decodeCursor, pageOf } from '../domain/cursor';
@@ -12,7 +12,7 @@ import {
   organisationSnapshot,
   updateOrganisation,
 } from '../store/organisation-store';
-import { idempotent } from './idempotency';
+import { idempotencyKeys } from '../store/schema';
 import { organisationCreateSchema, organisationListQuerySchema, organisationPatchSchema } from './schemas';
 
 const idParam = (value: string | undefined): string => {
@@ -28,7 +28,7 @@ export function organisationsRouter(db: Db, work: UnitOfWork): Router {
     const actor = requireActor(req);
     if (!mayRegisterOrganisation(actor)) throw new NotAllowedError('Only a network administrator registers organisations');
     const input = parseInput(organisationCreateSchema, req.body);
-    const answer = await idempotent(db, req, actor.subject, async () => {
+    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
       const org = await work.run(async (tx, emit) => {
         const created = await insertOrganisation(tx, uuidv7(), input);
         emit({ type: 'mathnet.registry.organisation.registered', subject: created.id, data: organisationSnapshot(created) });

@@ -1,14 +1,13 @@
 import { hashPassword, isNetworkAdmin, isSelf, requireActor } from '@mathnet/auth';
-import { type Db, pgErrorCode, type Tx, type UnitOfWork } from '@mathnet/db';
-import { checkIfMatch, ConflictError, InputError, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
+import { type Db, idempotent, pgErrorCode, type Tx, type UnitOfWork } from '@mathnet/db';
+import { checkIfMatch, ConflictError, idempotencyRequest, InputError, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
 import { Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { decodeCursor, pageOf } from '../domain/cursor';
 import { listableOrganisations, mayAssignRoles, mayManagePerson, mayReadPerson, selfEditableFields } from '../domain/person-access';
 import { existingOrganisationIds } from '../store/organisation-store';
 import { findPerson, insertPerson, listPeople, personSnapshot, studentIdsAmong, updatePerson } from '../store/person-store';
-import { accounts } from '../store/schema';
-import { idempotent } from './idempotency';
+import { accounts, idempotencyKeys } from '../store/schema';
 import { type Person, personCreateSchema, personListQuerySchema, personPatchSchema, type RoleInput } from './schemas';
 
 const idParam = (value: string | undefined): string => {
@@ -41,7 +40,7 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
       throw new NotAllowedError('A coordinator registers people of their own school only (and never network administrators)');
     }
     const passwordHash = input.account ? await hashPassword(input.account.password) : undefined;
-    const answer = await idempotent(db, req, actor.subject, async () => {
+    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
       const person = await work.run(async (tx, emit) => {
         await validateRoles(tx, input.roles);
         const id = uuidv7();

@@ -32,13 +32,14 @@ function toPerson(row: PersonRow, roles: RoleRow[], email: string | null): Perso
   };
 }
 
-/** What the person events carry: names and roles, no contacts or birth date. */
+/** What the person events carry: names, birth date and roles; never contacts. */
 export function personSnapshot(person: Person): PersonSnapshot {
   return {
     id: person.id,
     givenName: person.givenName,
     familyName: person.familyName,
     middleName: person.middleName,
+    birthDate: person.birthDate,
     roles: person.roles,
     status: person.status,
     version: person.version,

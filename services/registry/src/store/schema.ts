@@ -1,4 +1,4 @@
-import { defineInboxTable, defineOutboxTable } from '@mathnet/db';
+import { defineIdempotencyTable, defineInboxTable, defineOutboxTable } from '@mathnet/db';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -147,19 +147,7 @@ export const signingKeys = registrySchema.table('signing_keys', {
   retiredAt: timestamp('retired_at', { withTimezone: true }),
 });
 
-/** Answers to creating POSTs by Idempotency-Key, so a retried request gets the first answer. */
-export const idempotencyKeys = registrySchema.table(
-  'idempotency_keys',
-  {
-    actor: text('actor').notNull(),
-    key: text('key').notNull(),
-    route: text('route').notNull(),
-    status: smallint('status').notNull(),
-    body: jsonb('body').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.actor, t.key] })],
-);
 
+export const idempotencyKeys = defineIdempotencyTable(registrySchema);
 export const outbox = defineOutboxTable(registrySchema);
 export const inbox = defineInboxTable(registrySchema);
