@@ -48,7 +48,9 @@ let cleaning: Promise<void> | undefined;
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
     await network?.stop().catch((error: unknown) => say(`stopping the services failed: ${String(error)}`));
-    await database?.drop().catch((error: unknown) => say(`dropping ${database?.name} failed: ${String(error)}`));
+    await database
+      ?.drop()
+      .catch((error: unknown) => say(`dropping ${database?.name} failed: ${String(error)}`));
   })();
   return cleaning;
 }
@@ -66,12 +68,15 @@ async function createOrganisations(registryUrl: string, token: string): Promise<
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: `Школа №${i}`, kind: 'school' }),
     });
-    if (res.status !== 201) throw new Error(`creating organisation ${i} answered ${res.status}: ${await res.text()}`);
+    if (res.status !== 201)
+      throw new Error(`creating organisation ${i} answered ${res.status}: ${await res.text()}`);
   }
 }
 
 async function main(): Promise<number> {
-  say(`gateway overhead bench: ${settings.connections} connections, ${settings.durationSeconds} s per run; ${machine()}`);
+  say(
+    `gateway overhead bench: ${settings.connections} connections, ${settings.durationSeconds} s per run; ${machine()}`,
+  );
   database = await createScratchDatabase(settings.databaseServer, 'bench_registry');
   const adminEmail = 'bench-admin@mathnet.local';
   const adminPassword = `bench-${randomBytes(12).toString('hex')}`;
@@ -86,7 +91,9 @@ async function main(): Promise<number> {
     // One token makes every request one client: lift its per-minute budget above what the bench sends.
     gatewayEnv: { RATE_LIMIT_PER_MINUTE: '100000000' },
   });
-  say(`registry ${network.registry.url} (pid ${network.registry.pid}), gateway ${network.gateway.url} (pid ${network.gateway.pid})`);
+  say(
+    `registry ${network.registry.url} (pid ${network.registry.pid}), gateway ${network.gateway.url} (pid ${network.gateway.pid})`,
+  );
 
   const token = await passwordToken(`${network.gateway.url}/api/auth/token`, adminEmail, adminPassword);
   await createOrganisations(network.registry.url, token);
@@ -106,7 +113,9 @@ async function main(): Promise<number> {
   // ABBA: drift over time (JIT, caches, the machine) weighs on both targets alike.
   for (const label of ['gateway', 'direct', 'direct', 'gateway'] as const) {
     const result = await run(label, settings.durationSeconds);
-    say(`  ${label}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+    say(
+      `  ${label}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
+    );
     runs.push(result);
   }
   say('');

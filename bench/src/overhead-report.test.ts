@@ -12,7 +12,12 @@ const run = (label: string, requestsPerSecond: number, p50: number, p99: number,
 });
 
 describe('overhead report', () => {
-  const runs = [run('gateway', 900, 50, 90), run('direct', 1000, 45, 80), run('direct', 1100, 44, 84, 2), run('gateway', 1000, 52, 94)];
+  const runs = [
+    run('gateway', 900, 50, 90),
+    run('direct', 1000, 45, 80),
+    run('direct', 1100, 44, 84, 2),
+    run('gateway', 1000, 52, 94),
+  ];
 
   it('folds the runs of each target into means, in order of first appearance', () => {
     expect(summarise(runs)).to.deep.equal([

@@ -52,7 +52,13 @@ export function formatReport(runs: LoadRun[], ratioOf: [string, string], target:
   const all = [header, ...lines, ...meanLines];
   const widths = header.map((_, i) => Math.max(...all.map((cells) => cells[i]!.length)));
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const out = [row(header, widths), rule, ...lines.map((c) => row(c, widths)), rule, ...meanLines.map((c) => row(c, widths))];
+  const out = [
+    row(header, widths),
+    rule,
+    ...lines.map((c) => row(c, widths)),
+    rule,
+    ...meanLines.map((c) => row(c, widths)),
+  ];
   const [a, b] = ratioOf.map((label) => summaries.find((s) => s.label === label));
   if (a && b && b.requestsPerSecond > 0) {
     const ratio = a.requestsPerSecond / b.requestsPerSecond;

@@ -59,7 +59,8 @@ export async function tapExchange(url: string, options: AmqpTapOptions): Promise
         const tapped: TappedMessage = {
           routingKey: message.fields.routingKey,
           exchange: message.fields.exchange,
-          contentType: typeof message.properties.contentType === 'string' ? message.properties.contentType : undefined,
+          contentType:
+            typeof message.properties.contentType === 'string' ? message.properties.contentType : undefined,
           body,
         };
         seen.push(tapped);
@@ -89,7 +90,8 @@ export async function tapExchange(url: string, options: AmqpTapOptions): Promise
           };
           const timer = setTimeout(() => {
             waiters.delete(waiter);
-            const arrived = seen.map((m) => `${m.routingKey} ${String(m.body.subject ?? '')}`).join(', ') || 'nothing';
+            const arrived =
+              seen.map((m) => `${m.routingKey} ${String(m.body.subject ?? '')}`).join(', ') || 'nothing';
             reject(new Error(`no matching message on ${queue} within ${timeoutMs} ms; arrived: ${arrived}`));
           }, timeoutMs);
           waiters.add(waiter);

@@ -10,7 +10,8 @@ export async function passwordToken(tokenUrl: string, username: string, password
     body: new URLSearchParams({ grant_type: 'password', username, password }),
   });
   const text = await res.text();
-  if (res.status !== 200) throw new Error(`token request to ${tokenUrl} answered ${res.status}: ${text.slice(0, 300)}`);
+  if (res.status !== 200)
+    throw new Error(`token request to ${tokenUrl} answered ${res.status}: ${text.slice(0, 300)}`);
   const token = (JSON.parse(text) as { access_token?: unknown }).access_token;
   if (typeof token !== 'string') throw new Error(`token response from ${tokenUrl} has no access_token`);
   return token;

@@ -26,7 +26,10 @@ async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promi
  * user may connect to, e.g. `postgres://postgres@127.0.0.1:5432/postgres`).
  */
 export async function createScratchDatabase(serverUrl: string, label: string): Promise<ScratchDatabase> {
-  const clean = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const clean = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   const name = `${clean}_${randomBytes(5).toString('hex')}`;
   // The name is made of [a-z0-9_] only, so quoting it is enough.
   await onServer(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));

@@ -97,7 +97,11 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
   return service;
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<ServiceExit>, graceMs: number): Promise<ServiceExit> {
+async function stopChild(
+  child: ChildProcess,
+  exited: Promise<ServiceExit>,
+  graceMs: number,
+): Promise<ServiceExit> {
   if (child.exitCode !== null || child.signalCode !== null) return exited;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

@@ -57,7 +57,12 @@ export async function startDistributed(options: DistributedOptions): Promise<Dis
       name: 'gateway',
       entry: 'gateway/src/main.ts',
       port: await freePort(),
-      env: { REGISTRY_URL: registry.url, REDIS_URL: options.redisUrl, LOG_LEVEL: logLevel, ...options.gatewayEnv },
+      env: {
+        REGISTRY_URL: registry.url,
+        REDIS_URL: options.redisUrl,
+        LOG_LEVEL: logLevel,
+        ...options.gatewayEnv,
+      },
       ...(options.onOutput ? { onOutput: (text: string) => options.onOutput?.('gateway', text) } : {}),
     });
   } catch (error) {

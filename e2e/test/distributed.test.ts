@@ -13,7 +13,7 @@ import {
 const exchange = 'mathnet.events';
 const registered = 'mathnet.registry.organisation.registered';
 
-describe('distributed mode: registry and gateway as separate processes', function () {
+describe('distributed mode: registry and gateway as separate processes', () => {
   const databaseServer = process.env.TEST_DATABASE_URL;
   const amqpUrl = process.env.TEST_AMQP_URL;
   const redisUrl = process.env.TEST_REDIS_URL;
@@ -99,7 +99,13 @@ describe('distributed mode: registry and gateway as separate processes', functio
     expect(event.type).to.equal(registered);
     expect(event.source).to.equal('/mathnet/registry');
     expect(event.id).to.be.a('string').and.not.equal('');
-    expect(event.data).to.include({ id: created.id, name: 'Школа №1', kind: 'school', status: 'active', version: 1 });
+    expect(event.data).to.include({
+      id: created.id,
+      name: 'Школа №1',
+      kind: 'school',
+      status: 'active',
+      version: 1,
+    });
   });
 
   it('stops both processes cleanly on SIGTERM', async () => {

@@ -40,16 +40,21 @@ export async function idempotent<T>(
 ): Promise<KeptAnswer<T>> {
   const { key, route, actorId } = request;
   if (key === undefined) return create();
-  if (!/^[\w.:-]{1,200}$/.test(key)) throw new InputError('Idempotency-Key: expected 1-200 letters, digits, or . _ : -');
+  if (!/^[\w.:-]{1,200}$/.test(key))
+    throw new InputError('Idempotency-Key: expected 1-200 letters, digits, or . _ : -');
   const [previous] = await db
     .select()
     .from(table)
     .where(and(eq(table.actor, actorId), eq(table.key, key)));
   if (previous) {
-    if (previous.route !== route) throw new ConflictError(`Idempotency-Key ${key} was already used for ${previous.route}`);
+    if (previous.route !== route)
+      throw new ConflictError(`Idempotency-Key ${key} was already used for ${previous.route}`);
     return { status: previous.status, body: previous.body as T };
   }
   const answer = await create();
-  await db.insert(table).values({ actor: actorId, key, route, status: answer.status, body: answer.body as object }).onConflictDoNothing();
+  await db
+    .insert(table)
+    .values({ actor: actorId, key, route, status: answer.status, body: answer.body as object })
+    .onConflictDoNothing();
   return answer;
 }

@@ -7,10 +7,10 @@ export {
   type DbQueryResult,
   type Tx,
 } from './database';
+export { defineIdempotencyTable, type IdempotencyTable, idempotent, type KeptAnswer } from './idempotency';
 export { defineInboxTable, type InboxTable } from './inbox-table';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { defineOutboxTable, type OutboxTable } from './outbox-table';
 export { pgErrorCode } from './pg-error-code';
 export { type RunMigrationsOptions, runMigrations } from './run-migrations';
 export { type Emit, type EmittedEvent, UnitOfWork, type UnitOfWorkOptions } from './unit-of-work';
-export { defineIdempotencyTable, type IdempotencyTable, idempotent, type KeptAnswer } from './idempotency';

@@ -33,6 +33,9 @@ const lastErrorMaxLength = 2000;
  * the relay retries with exponential backoff up to 5 s: a broker outage delays events, never
  * loses or skips one. Delivery is at least once (a crash between publish and commit republishes).
  * Sent rows older than 7 days are deleted, at most once an hour.
+ *
+ * On PGlite (one connection) the cycle's transaction holds the whole database while `publish`
+ * runs; the in-process bus answers at once, and a disconnected AMQP bus rejects at once.
  */
 export class OutboxRelay {
   private readonly batchSize: number;

@@ -1,0 +1,2 @@
+export { type CoursesConfig, coursesConfigSchema, readCoursesConfig, type RoutePolicy, routePolicyOf } from './config';
+export { type CoursesDeps, type CoursesService, coursesMigrations, createCoursesService } from './service';

@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import { authenticate, type TokenVerifier } from '@mathnet/auth';
+import type { EventBus, Subscription } from '@mathnet/bus';
+import { type DatabaseHandle, OutboxRelay, runMigrations, UnitOfWork } from '@mathnet/db';
+import { createHttpApp, type Logger } from '@mathnet/kit';
+import type { Express } from 'express';
+import type { RoutePolicy } from './config';
+import { subscribeRegistryReadModel } from './consumers/registry-read-model';
+import { enrollmentsRouter } from './http/enrollments-router';
+import { coursesOpenApi } from './http/openapi';
+import { offeringsRouter } from './http/offerings-router';
+import { routesRouter } from './http/routes-router';
+import { teachersRouter } from './http/teachers-router';
+import { outbox } from './store/schema';
+
+export interface CoursesDeps {
+  database: DatabaseHandle;
+  bus: EventBus;
+  logger: Logger;
+  /** Verifies bearer tokens: registry's JWKS in distributed mode, registry's own verifier standalone. */
+  verifier: TokenVerifier;
+  routePolicy: RoutePolicy;
+  processMetrics?: boolean;
+}
+
+export interface CoursesService {
+  app: Express;
+  /** Applies migrations, subscribes to registry's events, starts the outbox relay. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const coursesMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** The courses service as a value: nothing listens until the caller serves `app`. */
+export function createCoursesService(deps: CoursesDeps): CoursesService {
+  const { database, bus, logger, verifier } = deps;
+  const db = database.db;
+  const relay = new OutboxRelay({ db, outbox, bus, logger });
+  const work = new UnitOfWork({ db, outbox, source: '/mathnet/courses', relay });
+  const openapi = coursesOpenApi();
+  let subscription: Subscription | undefined;
+
+  const { app } = createHttpApp({
+    name: 'courses',
+    logger,
+    processMetrics: deps.processMetrics ?? true,
+    readiness: { database: () => database.ping(), bus: () => bus.ping() },
+    routes: (app) => {
+      app.get('/openapi.json', (_req, res) => {
+        res.json(openapi);
+      });
+      app.use('/v1', authenticate(verifier));
+      app.use(offeringsRouter(db, work));
+      app.use(enrollmentsRouter(db, work));
+      app.use(routesRouter(db, work, deps.routePolicy));
+      app.use(teachersRouter(db));
+    },
+  });
+
+  return {
+    app,
+    async start() {
+      await runMigrations(database, { schema: 'courses', migrationsFolder: coursesMigrations });
+      subscription = await subscribeRegistryReadModel(bus, db, logger);
+      relay.start();
+    },
+    async close() {
+      await subscription?.close();
+      await relay.close();
+    },
+  };
+}
