@@ -98,6 +98,7 @@ describe('distributed mode: registry and gateway as separate processes', () => {
     expect(event.specversion).to.equal('1.0');
     expect(event.type).to.equal(registered);
     expect(event.source).to.equal('/mathnet/registry');
+    expect(event.subject).to.equal(created.id);
     expect(event.id).to.be.a('string').and.not.equal('');
     expect(event.data).to.include({
       id: created.id,

@@ -19,6 +19,10 @@ export const standaloneConfigSchema = z.object({
   LOGIN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Individual routes: least and most total hours a year, and how many advanced-level subjects at least. */
+  ROUTE_MIN_HOURS: z.coerce.number().int().min(0).default(0),
+  ROUTE_MAX_HOURS: z.coerce.number().int().min(1).default(1200),
+  ROUTE_MIN_ADVANCED_SUBJECTS: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: env.logLevel(),
 });
 

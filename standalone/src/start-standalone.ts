@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createEventBus } from '@mathnet/bus';
+import { createEventBus, type EventBus } from '@mathnet/bus';
 import { createDatabase } from '@mathnet/db';
 import { createGateway } from '@mathnet/gateway';
 import { Lifecycle, listen, type Logger } from '@mathnet/kit';
+import { createCoursesService } from '@mathnet/courses';
 import { createRegistryService, type DemoSummary } from '@mathnet/registry';
 import type { StandaloneConfig } from './config';
 import { lockDataDir } from './data-dir-lock';
@@ -14,6 +15,8 @@ export interface StandaloneNetwork {
   /** True when this start created the data directory's database. */
   createdData: boolean;
   demo: DemoSummary | undefined;
+  /** The in-process bus (tests record events on it). */
+  bus: EventBus;
   close(): Promise<void>;
 }
 
@@ -41,11 +44,29 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     await registry.start();
     const registryServer = lifecycle.add('registry-http', await listen(registry.app, 0, '127.0.0.1'));
 
+    const courses = lifecycle.add(
+      'courses',
+      createCoursesService({
+        database,
+        bus,
+        logger: logger.child({ service: 'courses' }),
+        verifier: registry.verifier,
+        processMetrics: false,
+        routePolicy: {
+          minHours: config.ROUTE_MIN_HOURS,
+          maxHours: config.ROUTE_MAX_HOURS,
+          minAdvancedSubjects: config.ROUTE_MIN_ADVANCED_SUBJECTS,
+        },
+      }),
+    );
+    await courses.start();
+    const coursesServer = lifecycle.add('courses-http', await listen(courses.app, 0, '127.0.0.1'));
+
     const demo = createdData && config.MATHNET_DEMO ? await registry.seedDemo() : undefined;
 
     const gateway = createGateway({
       logger: logger.child({ service: 'gateway' }),
-      upstreams: { registry: registryServer.url },
+      upstreams: { registry: registryServer.url, courses: coursesServer.url },
       verifier: registry.verifier,
       rateLimit: { store: 'memory' },
       corsOrigins: config.CORS_ORIGINS,
@@ -58,7 +79,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     lifecycle.add('gateway', gateway);
     await gateway.start();
     const server = lifecycle.add('gateway-http', await listen(gateway.app, config.PORT));
-    return { url: server.url, createdData, demo, close: () => lifecycle.close() };
+    return { url: server.url, createdData, demo, bus, close: () => lifecycle.close() };
   } catch (error) {
     await lifecycle.close();
     throw error;
