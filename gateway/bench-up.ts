@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+
 const body = JSON.stringify({ items: Array.from({ length: 10 }, (_, i) => ({ id: i, name: `item ${i}` })) });
 const upstream = createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,10 +1,10 @@
 import type { TokenVerifier } from '@mathnet/auth';
 import { AuthenticationError, sendProblem } from '@mathnet/kit';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 const bearerPattern = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** Why a request has no actor, kept for {@link requireActor}'s answer. */
+/** Why a request has no actor, kept for {@link ensureActor}'s answer. */
 interface AuthFailure {
   error: AuthenticationError;
   /** RFC 6750 error code of the `WWW-Authenticate` challenge. */
@@ -19,7 +19,7 @@ function quoted(value: string): string {
 /**
  * Verifies the bearer token when there is one and sets `req.actor` (the
  * per-client rate limit keys on it). Unlike `authenticate` from @mathnet/auth it
- * answers nothing itself: a missing or bad token is kept for {@link requireActor},
+ * answers nothing itself: a missing or bad token is kept for {@link ensureActor},
  * so public routes ignore it and a flood of bad tokens is still limited by IP.
  * A verifier that cannot load its keys fails the request (503).
  */
@@ -43,21 +43,22 @@ export function resolveActor(verifier: TokenVerifier): RequestHandler {
   };
 }
 
-/** 401 problem+json with `WWW-Authenticate: Bearer …` unless {@link resolveActor} found a valid token. */
-export const requireActor: RequestHandler = (req, res, next) => {
-  if (req.actor) return next();
+/**
+ * True when {@link resolveActor} found a valid token; otherwise answers 401
+ * problem+json with `WWW-Authenticate: Bearer …` (RFC 6750) and returns false.
+ */
+export function ensureActor(req: Request, res: Response): boolean {
+  if (req.actor) return true;
   const failure = res.locals.authFailure as AuthFailure | undefined;
   if (failure) {
     const description =
       failure.code === 'invalid_token' ? `, error_description=${quoted(failure.error.message)}` : '';
     res.setHeader('WWW-Authenticate', `Bearer realm="mathnet", error="${failure.code}"${description}`);
     sendProblem(res, failure.error, req.originalUrl);
-    return;
+    return false;
   }
   res.setHeader('WWW-Authenticate', 'Bearer realm="mathnet"');
-  sendProblem(
-    res,
-    new AuthenticationError('A bearer token is required (Authorization: Bearer <access token>)'),
-    req.originalUrl,
-  );
-};
+  const error = new AuthenticationError('A bearer token is required (Authorization: Bearer <access token>)');
+  sendProblem(res, error, req.originalUrl);
+  return false;
+}

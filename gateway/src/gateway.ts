@@ -2,7 +2,7 @@ import type { TokenVerifier } from '@mathnet/auth';
 import { createHttpApp, InputError, type Logger, NotFoundError, type ReadinessCheck } from '@mathnet/kit';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { ApiDocs } from './api-docs';
-import { requireActor, resolveActor } from './bearer';
+import { ensureActor, resolveActor } from './bearer';
 import { createRateLimits, type RateLimitBudgets, type RateLimitStoreOption } from './rate-limits';
 import { limitedBody, readSmallBody } from './request-body';
 import { corsAllowlist, securityHeaders } from './security';
@@ -102,7 +102,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     readiness,
     ...(deps.processMetrics !== undefined ? { processMetrics: deps.processMetrics } : {}),
     routes: (app) => {
-      if (!process.env.NO_HELMET) app.use(securityHeaders());
+      app.use(securityHeaders());
       app.use(corsAllowlist(deps.corsOrigins));
 
       app.get(
@@ -110,7 +110,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         forwardTo(registry, (req) => req.originalUrl, streamedBody),
       );
 
-      if (!process.env.NO_RL) app.use('/api', resolveActor(deps.verifier), rateLimits.perClient); else app.use('/api', resolveActor(deps.verifier));
+      app.use('/api', resolveActor(deps.verifier), rateLimits.perClient);
       app.use('/api/docs', docs.router());
 
       // The token endpoint: its small body is read so failed sign-ins can be counted per account.
@@ -136,16 +136,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
         forwardTo(registry, (req) => `/auth${req.url}`, streamedBody),
       );
 
-      app.use('/api/:service', (req, res, next) => {
+      app.use('/api/:service', async (req, res) => {
         const upstream = upstreams.get(String(req.params.service));
         if (!upstream)
           throw new NotFoundError(`There is no service "${req.params.service}" behind this gateway`);
-        res.locals.upstream = upstream;
-        next();
+        if (!ensureActor(req, res)) return;
+        await upstream.forward(req, res, checkedPath(req.url), streamedBody(req));
       });
-      app.use('/api/:service', requireActor, (req, res) =>
-        (res.locals.upstream as Upstream).forward(req, res, checkedPath(req.url), streamedBody(req)),
-      );
     },
   });
 

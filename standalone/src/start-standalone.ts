@@ -4,7 +4,7 @@ import { createEventBus, type EventBus } from '@mathnet/bus';
 import { createDatabase } from '@mathnet/db';
 import { createGateway } from '@mathnet/gateway';
 import { Lifecycle, listen, type Logger } from '@mathnet/kit';
-import { createCoursesService } from '@mathnet/courses';
+import { type CoursesDemoSummary, createCoursesService } from '@mathnet/courses';
 import { createRegistryService, type DemoSummary } from '@mathnet/registry';
 import type { StandaloneConfig } from './config';
 import { lockDataDir } from './data-dir-lock';
@@ -15,6 +15,7 @@ export interface StandaloneNetwork {
   /** True when this start created the data directory's database. */
   createdData: boolean;
   demo: DemoSummary | undefined;
+  coursesDemo: CoursesDemoSummary | undefined;
   /** The in-process bus (tests record events on it). */
   bus: EventBus;
   close(): Promise<void>;
@@ -41,8 +42,6 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
       'registry',
       createRegistryService({ database, bus, logger: logger.child({ service: 'registry' }), config }),
     );
-    await registry.start();
-    const registryServer = lifecycle.add('registry-http', await listen(registry.app, 0, '127.0.0.1'));
 
     const courses = lifecycle.add(
       'courses',
@@ -59,10 +58,15 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
         },
       }),
     );
+    // Consumers subscribe before producers start: the in-process bus (like an undeclared AMQP queue) keeps nothing for absent groups.
     await courses.start();
+    await registry.start();
+    const registryServer = lifecycle.add('registry-http', await listen(registry.app, 0, '127.0.0.1'));
     const coursesServer = lifecycle.add('courses-http', await listen(courses.app, 0, '127.0.0.1'));
 
     const demo = createdData && config.MATHNET_DEMO ? await registry.seedDemo() : undefined;
+    // Registry's demo people reach courses as events; the first administrator is one more person.
+    const coursesDemo = demo ? await courses.seedDemo(demo.people + 1) : undefined;
 
     const gateway = createGateway({
       logger: logger.child({ service: 'gateway' }),
@@ -79,7 +83,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     lifecycle.add('gateway', gateway);
     await gateway.start();
     const server = lifecycle.add('gateway-http', await listen(gateway.app, config.PORT));
-    return { url: server.url, createdData, demo, bus, close: () => lifecycle.close() };
+    return { url: server.url, createdData, demo, coursesDemo, bus, close: () => lifecycle.close() };
   } catch (error) {
     await lifecycle.close();
     throw error;

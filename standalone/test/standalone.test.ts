@@ -93,6 +93,18 @@ describe('standalone mode (npm start)', function () {
     await login('coordinator.lyceum1@demo.mathnet.local', 'demo-password');
   });
 
+  it('loads demo courses: 20+ offerings across providers and enrollments in every state', async () => {
+    const admin = await login('admin@mathnet.local', 'admin-pass-123');
+    const offerings = (await call('GET', '/api/courses/v1/offerings?limit=200', admin)).body.items as Json[];
+    expect(offerings.length).to.be.at.least(20);
+    expect(new Set(offerings.map((o) => o.providerId)).size).to.be.at.least(4);
+    const enrollments = (await call('GET', '/api/courses/v1/enrollments?limit=500', admin)).body.items as Json[];
+    const states = new Set(enrollments.map((e) => e.status));
+    for (const status of ['requested', 'consented', 'approved', 'enrolled', 'waitlisted', 'rejected', 'withdrawn', 'completed', 'failed']) {
+      expect(states, status).to.include(status);
+    }
+  });
+
   it('answers 401 without a token, 403 across schools, 4xx problem+json for bad input through the gateway', async () => {
     expect((await call('GET', '/api/registry/v1/organisations')).status).to.equal(401);
     const coordinator = await login('coordinator.lyceum1@demo.mathnet.local', 'demo-password');

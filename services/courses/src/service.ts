@@ -6,6 +6,7 @@ import { createHttpApp, type Logger } from '@mathnet/kit';
 import type { Express } from 'express';
 import type { RoutePolicy } from './config';
 import { subscribeRegistryReadModel } from './consumers/registry-read-model';
+import { type CoursesDemoSummary, seedDemoCourses } from './demo/seed-demo-courses';
 import { enrollmentsRouter } from './http/enrollments-router';
 import { coursesOpenApi } from './http/openapi';
 import { offeringsRouter } from './http/offerings-router';
@@ -27,6 +28,8 @@ export interface CoursesService {
   app: Express;
   /** Applies migrations, subscribes to registry's events, starts the outbox relay. */
   start(): Promise<void>;
+  /** Loads the demo catalogue and enrollments once registry's demo (`expectedPeople` people) reached the read model. */
+  seedDemo(expectedPeople: number): Promise<CoursesDemoSummary | undefined>;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export function createCoursesService(deps: CoursesDeps): CoursesService {
       subscription = await subscribeRegistryReadModel(bus, db, logger);
       relay.start();
     },
+    seedDemo: (expectedPeople) => seedDemoCourses(db, work, logger, expectedPeople),
     async close() {
       await subscription?.close();
       await relay.close();

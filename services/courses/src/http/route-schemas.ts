@@ -104,7 +104,8 @@ const routeCore = {
   goals: z.string().nullable(),
   mentorId: z.uuid().nullable(),
   mentor: personName.nullable(),
-  individualProject: individualProjectSchema.nullable(),
+  // Stored JSON, read back loosely typed.
+  individualProject: z.object({ topic: z.string(), subject: z.string().optional(), supervisor: z.string().optional() }).nullable(),
   approval: z
     .object({ orderNumber: z.string(), orderDate: z.string(), approvedBy: z.string(), approvedAt: z.string() })
     .nullable(),
