@@ -98,12 +98,22 @@ async function main(): Promise<number> {
   const token = await passwordToken(`${network.gateway.url}/api/auth/token`, adminEmail, adminPassword);
   await createOrganisations(network.registry.url, token);
   const headers = { authorization: `Bearer ${token}` };
+  const registryPid = network.registry.pid;
+  const gatewayPid = network.gateway.pid;
   const targets = {
     gateway: `${network.gateway.url}/api/registry/v1/organisations`,
     direct: `${network.registry.url}/v1/organisations`,
   } as const;
   const run = (label: keyof typeof targets, durationSeconds: number) =>
-    loadRun({ label, url: targets[label], headers, connections: settings.connections, durationSeconds });
+    loadRun({
+      label,
+      url: targets[label],
+      headers,
+      connections: settings.connections,
+      durationSeconds,
+      // CPU per request of the processes on the request's path.
+      watch: label === 'gateway' ? { gateway: gatewayPid, registry: registryPid } : { registry: registryPid },
+    });
 
   for (const label of ['gateway', 'direct'] as const) {
     const warm = await run(label, settings.warmUpSeconds);

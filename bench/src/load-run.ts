@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { processCpuMillis } from './process-cpu';
 
 /** One measured run against one URL. */
 export interface LoadRun {
@@ -11,6 +12,8 @@ export interface LoadRun {
   /** Requests that were not 2xx, plus connection errors and timeouts. */
   failures: number;
   total: number;
+  /** CPU time each watched process spent per completed request, ms (where procfs tells). */
+  cpuMsPerRequest: Record<string, number>;
 }
 
 /** What to load and how hard. */
@@ -20,6 +23,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   connections: number;
   durationSeconds: number;
+  /** Processes whose CPU time per request to report, name → pid. */
+  watch?: Record<string, number>;
 }
 
 let current: { stop(): void } | undefined;
@@ -39,9 +44,19 @@ export async function loadRun(options: LoadOptions): Promise<LoadRun> {
     title: options.label,
   });
   current = instance;
+  const watched = Object.entries(options.watch ?? {});
+  const cpuBefore = watched.map(([, pid]) => processCpuMillis(pid));
   try {
     const result = await instance;
     const seconds = Math.max(result.duration, 0.001);
+    const cpuMsPerRequest: Record<string, number> = {};
+    watched.forEach(([name, pid], i) => {
+      const before = cpuBefore[i];
+      const after = processCpuMillis(pid);
+      if (before !== undefined && after !== undefined && result.requests.total > 0) {
+        cpuMsPerRequest[name] = (after - before) / result.requests.total;
+      }
+    });
     return {
       label: options.label,
       requestsPerSecond: result.requests.total / seconds,
@@ -49,6 +64,7 @@ export async function loadRun(options: LoadOptions): Promise<LoadRun> {
       p99: result.latency.p99,
       failures: result.non2xx + result.errors + result.timeouts,
       total: result.requests.total,
+      cpuMsPerRequest,
     };
   } finally {
     current = undefined;

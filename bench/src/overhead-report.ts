@@ -8,6 +8,18 @@ export interface TargetSummary {
   p50: number;
   p99: number;
   failures: number;
+  /** Mean CPU ms per request of each watched process. */
+  cpuMsPerRequest: Record<string, number>;
+}
+
+function meanCpu(list: LoadRun[]): Record<string, number> {
+  const names = [...new Set(list.flatMap((r) => Object.keys(r.cpuMsPerRequest)))];
+  return Object.fromEntries(
+    names.map((name) => {
+      const values = list.map((r) => r.cpuMsPerRequest[name]).filter((v): v is number => v !== undefined);
+      return [name, values.reduce((sum, v) => sum + v, 0) / values.length];
+    }),
+  );
 }
 
 /** Folds the runs of each label (in order of first appearance). */
@@ -23,6 +35,7 @@ export function summarise(runs: LoadRun[]): TargetSummary[] {
       p50: mean((r) => r.p50),
       p99: mean((r) => r.p99),
       failures: list.reduce((sum, r) => sum + r.failures, 0),
+      cpuMsPerRequest: meanCpu(list),
     };
   });
 }
@@ -31,15 +44,23 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
 }
 
-/** A plain-text table of every run, the per-target means, and the throughput ratio `ratioOf[0]/ratioOf[1]`. */
+/**
+ * A plain-text table of every run and the per-target means (throughput, latency,
+ * CPU per request of each watched process, µs), and the throughput ratio
+ * `ratioOf[0]/ratioOf[1]` against `target`.
+ */
 export function formatReport(runs: LoadRun[], ratioOf: [string, string], target: number): string {
-  const header = ['run', 'req/s', 'p50 ms', 'p99 ms', 'failed'];
+  const processes = [...new Set(runs.flatMap((r) => Object.keys(r.cpuMsPerRequest)))];
+  const header = ['run', 'req/s', 'p50 ms', 'p99 ms', 'failed', ...processes.map((p) => `${p} CPU µs/req`)];
+  const cpuCells = (cpu: Record<string, number>) =>
+    processes.map((p) => (cpu[p] === undefined ? '-' : (cpu[p] * 1000).toFixed(0)));
   const lines = runs.map((r) => [
     r.label,
     r.requestsPerSecond.toFixed(0),
     r.p50.toFixed(1),
     r.p99.toFixed(1),
     String(r.failures),
+    ...cpuCells(r.cpuMsPerRequest),
   ]);
   const summaries = summarise(runs);
   const meanLines = summaries.map((s) => [
@@ -48,6 +69,7 @@ export function formatReport(runs: LoadRun[], ratioOf: [string, string], target:
     s.p50.toFixed(1),
     s.p99.toFixed(1),
     String(s.failures),
+    ...cpuCells(s.cpuMsPerRequest),
   ]);
   const all = [header, ...lines, ...meanLines];
   const widths = header.map((_, i) => Math.max(...all.map((cells) => cells[i]!.length)));

@@ -59,20 +59,37 @@ describe('route rules', () => {
   });
 
   it('lists every policy problem of a route', () => {
-    expect(validateRoute([], policy).map((p) => p.code)).to.deep.equal(['no_items', 'too_few_hours', 'too_few_advanced_subjects']);
+    expect(validateRoute([], policy).map((p) => p.code)).to.deep.equal([
+      'no_items',
+      'too_few_hours',
+      'too_few_advanced_subjects',
+    ]);
     const tooMuch = [item({ hours: 90, level: 'advanced' }), item({ subject: 'physics', hours: 20 })];
-    expect(validateRoute(tooMuch, policy).map((p) => p.code)).to.deep.equal(['too_many_hours', 'too_few_advanced_subjects']);
+    expect(validateRoute(tooMuch, policy).map((p) => p.code)).to.deep.equal([
+      'too_many_hours',
+      'too_few_advanced_subjects',
+    ]);
   });
 
   it('passes a route within the policy', () => {
-    const good = [item({ level: 'advanced', hours: 30 }), item({ subject: 'informatics', level: 'advanced', hours: 30 })];
+    const good = [
+      item({ level: 'advanced', hours: 30 }),
+      item({ subject: 'informatics', level: 'advanced', hours: 30 }),
+    ];
     expect(validateRoute(good, policy)).to.deep.equal([]);
   });
 
   it('flags withdrawn or rejected enrollments and courses outside the year, not failed ones', () => {
     const items = [
       item({ title: 'A', hours: 50, level: 'advanced', enrollmentStatus: 'withdrawn' }),
-      item({ title: 'B', subject: 'physics', level: 'advanced', enrollmentStatus: 'failed', termStart: '2027-09-01', termEnd: '2027-12-20' }),
+      item({
+        title: 'B',
+        subject: 'physics',
+        level: 'advanced',
+        enrollmentStatus: 'failed',
+        termStart: '2027-09-01',
+        termEnd: '2027-12-20',
+      }),
       item({ title: 'C', enrollmentStatus: 'enrolled', termStart: '2026-09-01', termEnd: '2027-05-31' }),
     ];
     const problems = validateRoute(items, policy, '2026/2027');
@@ -100,7 +117,9 @@ describe('route rules', () => {
       ['return', 'draft'],
       ['complete_item', 'draft'],
     ] as const) {
-      expect(() => routeStep(action, status), `${action} from ${status}`).to.throw().with.property('status', 409);
+      expect(() => routeStep(action, status), `${action} from ${status}`)
+        .to.throw()
+        .with.property('status', 409);
     }
   });
 
@@ -117,8 +136,14 @@ describe('route rules', () => {
       const parent = person('p', [{ role: 'parent', organisationId: school, studentId: student }]);
       const coordinator = person('c', [{ role: 'school_admin', organisationId: school }]);
       const admin = person('a', [{ role: 'network_admin', organisationId: other }]);
-      for (const actor of [self, parent, coordinator, admin]) expect(mayEditRoute(actor, route)).to.equal(true);
-      expect([self, parent, coordinator, admin].map((a) => mayApproveRoute(a, route))).to.deep.equal([false, false, true, true]);
+      for (const actor of [self, parent, coordinator, admin])
+        expect(mayEditRoute(actor, route)).to.equal(true);
+      expect([self, parent, coordinator, admin].map((a) => mayApproveRoute(a, route))).to.deep.equal([
+        false,
+        false,
+        true,
+        true,
+      ]);
     });
 
     it('keeps other schools, other parents and other students out', () => {

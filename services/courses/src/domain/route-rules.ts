@@ -31,7 +31,13 @@ export interface RouteItemFacts {
 
 /** One reason a route may not be submitted or approved. */
 export interface RouteProblem {
-  code: 'no_items' | 'too_few_hours' | 'too_many_hours' | 'too_few_advanced_subjects' | 'enrollment_inactive' | 'outside_year';
+  code:
+    | 'no_items'
+    | 'too_few_hours'
+    | 'too_many_hours'
+    | 'too_few_advanced_subjects'
+    | 'enrollment_inactive'
+    | 'outside_year';
   message: string;
 }
 
@@ -79,7 +85,11 @@ export function routeTotals(items: Pick<RouteItemFacts, 'subject' | 'level' | 'h
     byLevel[item.level] = round(byLevel[item.level] + item.hours);
     totalHours = round(totalHours + item.hours);
   }
-  return { totalHours, bySubject: [...bySubject.values()].sort((a, b) => a.subject.localeCompare(b.subject)), byLevel };
+  return {
+    totalHours,
+    bySubject: [...bySubject.values()].sort((a, b) => a.subject.localeCompare(b.subject)),
+    byLevel,
+  };
 }
 
 export function routeProgress(items: Pick<RouteItemFacts, 'hours' | 'completedHours'>[]): RouteProgress {
@@ -94,15 +104,25 @@ export function routeProgress(items: Pick<RouteItemFacts, 'hours' | 'completedHo
  * an empty list means the route is valid. `academicYear` lets items whose
  * offering runs wholly outside that year be flagged.
  */
-export function validateRoute(items: RouteItemFacts[], policy: RoutePolicy, academicYear?: string): RouteProblem[] {
+export function validateRoute(
+  items: RouteItemFacts[],
+  policy: RoutePolicy,
+  academicYear?: string,
+): RouteProblem[] {
   const problems: RouteProblem[] = [];
   if (items.length === 0) problems.push({ code: 'no_items', message: 'The route has no items' });
   const { totalHours } = routeTotals(items);
   if (totalHours < policy.minHours) {
-    problems.push({ code: 'too_few_hours', message: `The route plans ${totalHours} hours; at least ${policy.minHours} are required` });
+    problems.push({
+      code: 'too_few_hours',
+      message: `The route plans ${totalHours} hours; at least ${policy.minHours} are required`,
+    });
   }
   if (totalHours > policy.maxHours) {
-    problems.push({ code: 'too_many_hours', message: `The route plans ${totalHours} hours; at most ${policy.maxHours} are allowed` });
+    problems.push({
+      code: 'too_many_hours',
+      message: `The route plans ${totalHours} hours; at most ${policy.maxHours} are allowed`,
+    });
   }
   const advanced = new Set(items.filter((i) => i.level === 'advanced').map((i) => i.subject));
   if (advanced.size < policy.minAdvancedSubjects) {
@@ -114,15 +134,22 @@ export function validateRoute(items: RouteItemFacts[], policy: RoutePolicy, acad
   for (const item of items) {
     // A failed course stays in the record; a withdrawn or rejected one will not happen at all.
     if (item.enrollmentStatus === 'withdrawn' || item.enrollmentStatus === 'rejected') {
-      problems.push({ code: 'enrollment_inactive', message: `«${item.title}»: the enrollment is ${item.enrollmentStatus}` });
+      problems.push({
+        code: 'enrollment_inactive',
+        message: `«${item.title}»: the enrollment is ${item.enrollmentStatus}`,
+      });
     }
   }
   if (academicYear && isAcademicYear(academicYear)) {
     const span = academicYearSpan(academicYear);
     for (const item of items) {
-      const outside = (item.termEnd && item.termEnd < span.start) || (item.termStart && item.termStart > span.end);
+      const outside =
+        (item.termEnd && item.termEnd < span.start) || (item.termStart && item.termStart > span.end);
       if (outside) {
-        problems.push({ code: 'outside_year', message: `«${item.title}» runs ${item.termStart ?? '…'} to ${item.termEnd ?? '…'}, outside ${academicYear}` });
+        problems.push({
+          code: 'outside_year',
+          message: `«${item.title}» runs ${item.termStart ?? '…'} to ${item.termEnd ?? '…'}, outside ${academicYear}`,
+        });
       }
     }
   }
@@ -133,23 +160,38 @@ export function validateRoute(items: RouteItemFacts[], policy: RoutePolicy, acad
 export type RouteAction = 'submit' | 'approve' | 'return' | 'change' | 'complete_item';
 
 /** What a step does to the status and the route version, or a 409 saying why it may not happen now. */
-export function routeStep(action: RouteAction, status: RouteStatus): { status: RouteStatus; newVersion: boolean } {
+export function routeStep(
+  action: RouteAction,
+  status: RouteStatus,
+): { status: RouteStatus; newVersion: boolean } {
   switch (action) {
     case 'submit':
-      if (status !== 'draft') throw new ConflictError(`Only a draft route is submitted; this one is ${status}`, { currentStatus: status });
+      if (status !== 'draft')
+        throw new ConflictError(`Only a draft route is submitted; this one is ${status}`, {
+          currentStatus: status,
+        });
       return { status: 'submitted', newVersion: false };
     case 'approve':
-      if (status !== 'submitted') throw new ConflictError(`Only a submitted route is approved; this one is ${status}`, { currentStatus: status });
+      if (status !== 'submitted')
+        throw new ConflictError(`Only a submitted route is approved; this one is ${status}`, {
+          currentStatus: status,
+        });
       return { status: 'approved', newVersion: false };
     case 'return':
-      if (status !== 'submitted') throw new ConflictError(`Only a submitted route is returned for changes; this one is ${status}`, { currentStatus: status });
+      if (status !== 'submitted')
+        throw new ConflictError(`Only a submitted route is returned for changes; this one is ${status}`, {
+          currentStatus: status,
+        });
       return { status: 'draft', newVersion: false };
     case 'change':
       // An approved route is a record: changing it opens the next version, to be approved again.
       // A submitted one goes back to draft so no one approves what they did not see.
       return { status: 'draft', newVersion: status === 'approved' };
     case 'complete_item':
-      if (status !== 'approved') throw new ConflictError(`Activities are marked done on an approved route; this one is ${status}`, { currentStatus: status });
+      if (status !== 'approved')
+        throw new ConflictError(`Activities are marked done on an approved route; this one is ${status}`, {
+          currentStatus: status,
+        });
       return { status, newVersion: false };
   }
 }
@@ -161,11 +203,17 @@ export interface RouteParties {
   mentorId: string | null;
 }
 
-const coordinates = (actor: Actor, p: Pick<RouteParties, 'homeSchoolId'>) => hasRole(actor, 'school_admin', p.homeSchoolId);
+const coordinates = (actor: Actor, p: Pick<RouteParties, 'homeSchoolId'>) =>
+  hasRole(actor, 'school_admin', p.homeSchoolId);
 
 /** The student, a parent, the home-school coordinator or the district draw up, change and submit a route. */
 export function mayEditRoute(actor: Actor, p: Pick<RouteParties, 'studentId' | 'homeSchoolId'>): boolean {
-  return isNetworkAdmin(actor) || isSelf(actor, p.studentId) || isParentOf(actor, p.studentId) || coordinates(actor, p);
+  return (
+    isNetworkAdmin(actor) ||
+    isSelf(actor, p.studentId) ||
+    isParentOf(actor, p.studentId) ||
+    coordinates(actor, p)
+  );
 }
 
 /** Only the home-school coordinator or the district approves (or returns) a route. */
@@ -180,5 +228,9 @@ export function mayCompleteRouteItem(actor: Actor, p: RouteParties): boolean {
 
 /** Who sees a route: its editors, the home school's teachers, and the mentor. */
 export function mayReadRoute(actor: Actor, p: RouteParties): boolean {
-  return mayEditRoute(actor, p) || hasRole(actor, 'teacher', p.homeSchoolId) || (p.mentorId !== null && isSelf(actor, p.mentorId));
+  return (
+    mayEditRoute(actor, p) ||
+    hasRole(actor, 'teacher', p.homeSchoolId) ||
+    (p.mentorId !== null && isSelf(actor, p.mentorId))
+  );
 }

@@ -1,7 +1,16 @@
 import type { Route } from '../http/route-schemas';
 
 /** The columns of a route's CSV export, in order. */
-export const routeCsvHeader = ['subject', 'level', 'kind', 'title', 'provider', 'hours', 'completed hours', 'status'] as const;
+export const routeCsvHeader = [
+  'subject',
+  'level',
+  'kind',
+  'title',
+  'provider',
+  'hours',
+  'completed hours',
+  'status',
+] as const;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.

@@ -38,7 +38,11 @@ const kindNames: Record<string, string> = {
   enrollment: 'курс сети',
   other: 'другое',
 };
-const statusNames: Record<string, string> = { draft: 'черновик', submitted: 'на утверждении', approved: 'утверждён' };
+const statusNames: Record<string, string> = {
+  draft: 'черновик',
+  submitted: 'на утверждении',
+  approved: 'утверждён',
+};
 const itemStatusNames: Record<string, string> = {
   requested: 'заявка',
   consented: 'согласие получено',
@@ -76,7 +80,11 @@ export function routePdf(route: Route): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 50, bottom: 50, left: 50, right: 50 },
-    info: { Title: `Индивидуальный учебный план ${route.academicYear}`, Author: 'Сеть МО', Subject: fullName(route.student) },
+    info: {
+      Title: `Индивидуальный учебный план ${route.academicYear}`,
+      Author: 'Сеть МО',
+      Subject: fullName(route.student),
+    },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -90,7 +98,12 @@ export function routePdf(route: Route): Promise<Buffer> {
   const left = doc.page.margins.left;
 
   doc.font('bold').fontSize(16).text('Индивидуальный учебный план', { align: 'center' });
-  doc.font('regular').fontSize(11).text(`(индивидуальный образовательный маршрут) на ${route.academicYear} учебный год`, { align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(11)
+    .text(`(индивидуальный образовательный маршрут) на ${route.academicYear} учебный год`, {
+      align: 'center',
+    });
   doc.moveDown();
 
   const field = (label: string, value: string) => {
@@ -103,7 +116,9 @@ export function routePdf(route: Route): Promise<Buffer> {
   field('Версия', `${route.routeVersion}, ${statusNames[route.status] ?? route.status}`);
   field(
     'Утверждён',
-    route.approval ? `приказ № ${route.approval.orderNumber} от ${ruDate(route.approval.orderDate)}` : 'не утверждён',
+    route.approval
+      ? `приказ № ${route.approval.orderNumber} от ${ruDate(route.approval.orderDate)}`
+      : 'не утверждён',
   );
   field('Наставник (тьютор)', route.mentor ? fullName(route.mentor) : 'не назначен');
   field('Цели', route.goals ?? '—');
@@ -122,13 +137,14 @@ export function routePdf(route: Route): Promise<Buffer> {
   );
   doc.moveDown();
 
-  const header = (texts: string[]) => texts.map((text) => ({ text, font: { src: bold }, backgroundColor: '#eeeeee', type: 'TH' as const }));
+  const header = (texts: string[]) =>
+    texts.map((text) => ({ text, font: { src: 'bold' }, backgroundColor: '#eeeeee', type: 'TH' as const }));
   doc.font('bold').fontSize(12).text('Содержание плана', left);
   doc.moveDown(0.3);
-  doc.font('regular').fontSize(9);
+  doc.font('regular').fontSize(8.5);
   doc.table({
     maxWidth: width,
-    columnStyles: [22, 70, 62, 78, '*', 80, 38, 42],
+    columnStyles: [18, 62, 60, 86, '*', 80, 32, 40],
     data: [
       header(['№', 'Предмет', 'Уровень', 'Вид', 'Название', 'Организация', 'Часы', 'Выполн.']),
       ...route.items.map((item, i) => [
@@ -136,7 +152,7 @@ export function routePdf(route: Route): Promise<Buffer> {
         subjectNames[item.subject] ?? item.subject,
         levelNames[item.level] ?? item.level,
         kindNames[item.offeringKind ?? item.kind] ?? item.kind,
-        `${item.title}${item.topic ? ` (тема: ${item.topic})` : ''} — ${itemStatusNames[item.status] ?? item.status}`,
+        `${item.title}${item.topic ? ` (тема: ${item.topic})` : ''}\n${itemStatusNames[item.status] ?? item.status}`,
         item.provider?.shortName ?? item.provider?.name ?? '—',
         hours(item.hours),
         hours(item.completedHours),
@@ -153,15 +169,28 @@ export function routePdf(route: Route): Promise<Buffer> {
     columnStyles: ['*', 90, 90, 90],
     data: [
       header(['Предмет', 'Базовый уровень', 'Углублённый уровень', 'Всего часов']),
-      ...route.totals.bySubject.map((s) => [subjectNames[s.subject] ?? s.subject, hours(s.basic), hours(s.advanced), hours(s.hours)]),
-      header(['Итого', hours(route.totals.byLevel.basic), hours(route.totals.byLevel.advanced), hours(route.totals.totalHours)]),
+      ...route.totals.bySubject.map((s) => [
+        subjectNames[s.subject] ?? s.subject,
+        hours(s.basic),
+        hours(s.advanced),
+        hours(s.hours),
+      ]),
+      header([
+        'Итого',
+        hours(route.totals.byLevel.basic),
+        hours(route.totals.byLevel.advanced),
+        hours(route.totals.totalHours),
+      ]),
     ],
   });
   doc.moveDown(0.5);
   doc
     .font('regular')
     .fontSize(10)
-    .text(`Выполнено ${hours(route.progress.completedHours)} ч из ${hours(route.progress.plannedHours)} ч (${hours(route.progress.percent)} %).`, left);
+    .text(
+      `Выполнено ${hours(route.progress.completedHours)} ч из ${hours(route.progress.plannedHours)} ч (${hours(route.progress.percent)} %).`,
+      left,
+    );
   if (!route.validation.valid) {
     const notes = [...new Set(route.validation.problems.map((p) => problemNames[p.code] ?? p.message))];
     doc.text(`Замечания: ${notes.join('; ')}.`, left);
@@ -171,7 +200,12 @@ export function routePdf(route: Route): Promise<Buffer> {
   // Signatures stay together: start a new page when they would not fit.
   if (doc.y > doc.page.height - doc.page.margins.bottom - 150) doc.addPage();
   doc.font('regular').fontSize(10);
-  for (const who of ['Обучающийся', 'Родитель (законный представитель)', 'Наставник (тьютор)', 'Координатор образовательной организации']) {
+  for (const who of [
+    'Обучающийся',
+    'Родитель (законный представитель)',
+    'Наставник (тьютор)',
+    'Координатор образовательной организации',
+  ]) {
     doc.text(`${who}: ______________________ / ______________________ /`, left);
     doc.moveDown(0.8);
   }

@@ -29,10 +29,17 @@ export function registerRoutePaths(r: OpenAPIRegistry): void {
   r.registerPath({
     method: 'post',
     path: '/v1/routes',
-    summary: "Start a student's individual route for an academic year (the student, a parent, the home-school coordinator)",
+    summary:
+      "Start a student's individual route for an academic year (the student, a parent, the home-school coordinator)",
     tags: ['routes'],
-    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: json(routeCreateSchema) },
-    responses: { 201: { description: 'Created (Location, ETag)', ...json(route) }, ...problemResponses(400, 401, 403, 409) },
+    request: {
+      headers: z.object({ 'idempotency-key': z.string().optional() }),
+      body: json(routeCreateSchema),
+    },
+    responses: {
+      201: { description: 'Created (Location, ETag)', ...json(route) },
+      ...problemResponses(400, 401, 403, 409),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -41,7 +48,12 @@ export function registerRoutePaths(r: OpenAPIRegistry): void {
     tags: ['routes'],
     request: { query: routeListQuerySchema },
     responses: {
-      200: { description: 'A page', ...json(z.object({ items: z.array(summary), nextCursor: z.string().nullable() }).openapi('RoutePage')) },
+      200: {
+        description: 'A page',
+        ...json(
+          z.object({ items: z.array(summary), nextCursor: z.string().nullable() }).openapi('RoutePage'),
+        ),
+      },
       ...problemResponses(400, 401),
     },
   });
@@ -64,10 +76,14 @@ export function registerRoutePaths(r: OpenAPIRegistry): void {
   r.registerPath({
     method: 'post',
     path: '/v1/routes/{id}/items',
-    summary: "Add an item: one of the student's enrollments, or an activity (research project, conference, study visit)",
+    summary:
+      "Add an item: one of the student's enrollments, or an activity (research project, conference, study visit)",
     tags: ['routes'],
     request: { params: idParams, headers: ifMatch, body: json(routeItemCreateSchema) },
-    responses: { 201: { description: 'Added (Location of the item); the route', ...json(route) }, ...problemResponses(400, 401, 403, 404, 409, 412) },
+    responses: {
+      201: { description: 'Added (Location of the item); the route', ...json(route) },
+      ...problemResponses(400, 401, 403, 404, 409, 412),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -75,7 +91,10 @@ export function registerRoutePaths(r: OpenAPIRegistry): void {
     summary: 'One item of a route',
     tags: ['routes'],
     request: { params: itemParams },
-    responses: { 200: { description: 'The item', ...json(routeItemSchema) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: { description: 'The item', ...json(routeItemSchema) },
+      ...problemResponses(401, 403, 404),
+    },
   });
   r.registerPath({
     method: 'delete',
@@ -95,8 +114,16 @@ export function registerRoutePaths(r: OpenAPIRegistry): void {
   });
   const steps: [string, string, z.ZodType | undefined][] = [
     ['submit', 'Submit a draft for approval (409 listing the problems when it breaks the policy)', undefined],
-    ['approve', 'Approve a submitted route with the order number and date (home-school coordinator); emits mathnet.courses.route.approved', routeApproveSchema],
-    ['return', 'Return a submitted route to draft with a reason (home-school coordinator)', routeReturnSchema],
+    [
+      'approve',
+      'Approve a submitted route with the order number and date (home-school coordinator); emits mathnet.courses.route.approved',
+      routeApproveSchema,
+    ],
+    [
+      'return',
+      'Return a submitted route to draft with a reason (home-school coordinator)',
+      routeReturnSchema,
+    ],
   ];
   for (const [action, text, body] of steps) {
     r.registerPath({
@@ -128,9 +155,13 @@ export function registerRoutePaths(r: OpenAPIRegistry): void {
   r.registerPath({
     method: 'get',
     path: '/v1/teachers/{id}/training',
-    summary: "A teacher's training record: enrollments in teacher courses and completed hours (the teacher, their coordinator, the district)",
+    summary:
+      "A teacher's training record: enrollments in teacher courses and completed hours (the teacher, their coordinator, the district)",
     tags: ['teachers'],
     request: { params: idParams },
-    responses: { 200: { description: 'The record', ...json(teacherTrainingSchema) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: { description: 'The record', ...json(teacherTrainingSchema) },
+      ...problemResponses(401, 403, 404),
+    },
   });
 }

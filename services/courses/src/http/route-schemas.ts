@@ -3,7 +3,9 @@ import { z } from 'zod';
 import '@mathnet/kit';
 import { activityKinds, isAcademicYear, routeStatuses } from '../domain/route-rules';
 
-const academicYear = z.string().refine(isAcademicYear, { message: 'an academic year YYYY/YYYY+1, e.g. 2026/2027' });
+const academicYear = z
+  .string()
+  .refine(isAcademicYear, { message: 'an academic year YYYY/YYYY+1, e.g. 2026/2027' });
 const level = z.enum(['basic', 'advanced']);
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -27,7 +29,9 @@ export const routePatchSchema = z
     mentorId: z.uuid().nullable().optional(),
     individualProject: individualProjectSchema.nullable().optional(),
   })
-  .refine((p) => Object.keys(p).length > 0, { message: 'name at least one of goals, mentorId, individualProject' })
+  .refine((p) => Object.keys(p).length > 0, {
+    message: 'name at least one of goals, mentorId, individualProject',
+  })
   .openapi('RoutePatch');
 
 export const enrollmentItemSchema = z.strictObject({ enrollmentId: z.uuid() }).openapi('RouteEnrollmentItem');
@@ -46,11 +50,17 @@ export const activityItemSchema = z
   .openapi('RouteActivityItem');
 
 /** An item is an enrollment of the student, or another activity (research, conference, visit). */
-export const routeItemCreateSchema = z.union([enrollmentItemSchema, activityItemSchema]).openapi('RouteItemCreate');
+export const routeItemCreateSchema = z
+  .union([enrollmentItemSchema, activityItemSchema])
+  .openapi('RouteItemCreate');
 
-export const routeApproveSchema = z.strictObject({ orderNumber: text(100), orderDate: z.iso.date() }).openapi('RouteApproval');
+export const routeApproveSchema = z
+  .strictObject({ orderNumber: text(100), orderDate: z.iso.date() })
+  .openapi('RouteApproval');
 export const routeReturnSchema = z.strictObject({ reason: text(2000) }).openapi('RouteReturn');
-export const itemCompleteSchema = z.strictObject({ hours: z.number().min(0).max(2000).optional() }).openapi('RouteItemCompletion');
+export const itemCompleteSchema = z
+  .strictObject({ hours: z.number().min(0).max(2000).optional() })
+  .openapi('RouteItemCompletion');
 
 export const routeListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -64,7 +74,11 @@ export const routeListQuerySchema = z.object({
 
 export const routeExportQuerySchema = z.object({ format: z.enum(['pdf', 'csv']).default('pdf') });
 
-const personName = z.object({ givenName: z.string(), familyName: z.string(), middleName: z.string().nullable() });
+const personName = z.object({
+  givenName: z.string(),
+  familyName: z.string(),
+  middleName: z.string().nullable(),
+});
 const orgName = z.object({ name: z.string(), shortName: z.string().nullable() });
 
 export const routeItemSchema = z
@@ -105,9 +119,16 @@ const routeCore = {
   mentorId: z.uuid().nullable(),
   mentor: personName.nullable(),
   // Stored JSON, read back loosely typed.
-  individualProject: z.object({ topic: z.string(), subject: z.string().optional(), supervisor: z.string().optional() }).nullable(),
+  individualProject: z
+    .object({ topic: z.string(), subject: z.string().optional(), supervisor: z.string().optional() })
+    .nullable(),
   approval: z
-    .object({ orderNumber: z.string(), orderDate: z.string(), approvedBy: z.string(), approvedAt: z.string() })
+    .object({
+      orderNumber: z.string(),
+      orderDate: z.string(),
+      approvedBy: z.string(),
+      approvedAt: z.string(),
+    })
     .nullable(),
   version: z.number().int(),
   createdAt: z.string(),
@@ -126,7 +147,9 @@ export const routeSchema = z
     items: z.array(routeItemSchema),
     totals: z.object({
       totalHours: z.number(),
-      bySubject: z.array(z.object({ subject: z.string(), hours: z.number(), basic: z.number(), advanced: z.number() })),
+      bySubject: z.array(
+        z.object({ subject: z.string(), hours: z.number(), basic: z.number(), advanced: z.number() }),
+      ),
       byLevel: z.object({ basic: z.number(), advanced: z.number() }),
     }),
     progress: z.object({ plannedHours: z.number(), completedHours: z.number(), percent: z.number() }),
@@ -161,7 +184,12 @@ export const teacherTrainingSchema = z
         termEnd: z.string().nullable(),
         status: z.enum(enrollmentStatuses),
         result: z
-          .object({ mark: z.string().nullable(), hours: z.number().nullable(), passed: z.boolean(), certificateNumber: z.string().nullable() })
+          .object({
+            mark: z.string().nullable(),
+            hours: z.number().nullable(),
+            passed: z.boolean(),
+            certificateNumber: z.string().nullable(),
+          })
           .nullable(),
         updatedAt: z.string(),
       }),

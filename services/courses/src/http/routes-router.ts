@@ -1,6 +1,15 @@
 import { type Actor, isNetworkAdmin, organisationsWithRole, requireActor } from '@mathnet/auth';
 import { type Db, type Emit, idempotent, pgErrorCode, type Tx, type UnitOfWork } from '@mathnet/db';
-import { checkIfMatch, ConflictError, idempotencyRequest, InputError, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
+import {
+  ConflictError,
+  checkIfMatch,
+  InputError,
+  idempotencyRequest,
+  NotAllowedError,
+  NotFoundError,
+  parseInput,
+  setEtag,
+} from '@mathnet/kit';
 import { and, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
@@ -21,7 +30,16 @@ import { routeCsv } from '../export/route-csv';
 import { routePdf } from '../export/route-pdf';
 import { findEnrollmentRow } from '../store/enrollment-store';
 import { findOfferingRow } from '../store/offering-store';
-import { assembleRoute, completeItemAction, findRouteRow, itemsOf, listRoutes, type RouteRow, recordHistory, updateRoute } from '../store/route-store';
+import {
+  assembleRoute,
+  completeItemAction,
+  findRouteRow,
+  itemsOf,
+  listRoutes,
+  type RouteRow,
+  recordHistory,
+  updateRoute,
+} from '../store/route-store';
 import { idempotencyKeys, organisationView, personView, routeItems, routes } from '../store/schema';
 import { uuidParam } from './params';
 import {
@@ -45,29 +63,46 @@ function visibleRoutes(actor: Actor): SQL | undefined {
   if (isNetworkAdmin(actor)) return undefined;
   const parts: SQL[] = [];
   // Token claims are strings; only UUIDs can match a uuid column (anything else would be a database error).
-  const staffOrgs = organisationsWithRole(actor, ['school_admin', 'teacher']).filter((id) => uuidShape.test(id));
+  const staffOrgs = organisationsWithRole(actor, ['school_admin', 'teacher']).filter((id) =>
+    uuidShape.test(id),
+  );
   if (staffOrgs.length) parts.push(inArray(routes.homeSchoolId, staffOrgs));
-  const children = actor.roles.flatMap((r) => (r.role === 'parent' && r.studentId && uuidShape.test(r.studentId) ? [r.studentId] : []));
+  const children = actor.roles.flatMap((r) =>
+    r.role === 'parent' && r.studentId && uuidShape.test(r.studentId) ? [r.studentId] : [],
+  );
   if (children.length) parts.push(inArray(routes.studentId, children));
-  if (actor.kind === 'person' && uuidShape.test(actor.subject)) parts.push(eq(routes.studentId, actor.subject), eq(routes.mentorId, actor.subject));
+  if (actor.kind === 'person' && uuidShape.test(actor.subject))
+    parts.push(eq(routes.studentId, actor.subject), eq(routes.mentorId, actor.subject));
   return parts.length ? or(...parts) : sql`false`;
 }
 
-const partiesOf = (row: RouteRow): RouteParties => ({ studentId: row.studentId, homeSchoolId: row.homeSchoolId, mentorId: row.mentorId });
+const partiesOf = (row: RouteRow): RouteParties => ({
+  studentId: row.studentId,
+  homeSchoolId: row.homeSchoolId,
+  mentorId: row.mentorId,
+});
 
 /** A mentor is a teacher (or coordinator, or partner staff) known to the network. */
 async function assertMentor(tx: Tx, mentorId: string | null | undefined): Promise<void> {
   if (!mentorId) return;
   const [person] = await tx.select().from(personView).where(eq(personView.id, mentorId));
-  if (!person || person.status !== 'active' || !person.roles.some((r) => ['teacher', 'school_admin', 'partner'].includes(r.role))) {
+  const mentors = ['teacher', 'school_admin', 'partner'];
+  if (person?.status !== 'active' || !person.roles.some((r) => mentors.includes(r.role))) {
     throw new InputError(`mentorId: ${mentorId} is not an active teacher of the network`);
   }
 }
 
-function assertValid(items: Parameters<typeof validateRoute>[0], policy: RoutePolicy, year: string, action: string): void {
+function assertValid(
+  items: Parameters<typeof validateRoute>[0],
+  policy: RoutePolicy,
+  year: string,
+  action: string,
+): void {
   const problems = validateRoute(items, policy, year);
   if (problems.length) {
-    throw new ConflictError(`The route cannot be ${action}: ${problems.map((p) => p.message).join('; ')}`, { problems });
+    throw new ConflictError(`The route cannot be ${action}: ${problems.map((p) => p.message).join('; ')}`, {
+      problems,
+    });
   }
 }
 
@@ -78,7 +113,11 @@ interface Mutation {
   may: (actor: Actor, parties: RouteParties) => boolean;
   denied: string;
   /** Runs under the route's lock before the status changes; returns fields to set and history detail. */
-  run?: (tx: Tx, current: RouteRow, actor: Actor) => Promise<{ set?: RouteSet; detail?: Record<string, unknown> } | undefined>;
+  run?: (
+    tx: Tx,
+    current: RouteRow,
+    actor: Actor,
+  ) => Promise<{ set?: RouteSet; detail?: Record<string, unknown> } | undefined>;
   /** Runs after the change is recorded, e.g. to emit an event. */
   after?: (row: RouteRow, totalHours: number, emit: Emit, actor: Actor) => void;
 }
@@ -107,11 +146,22 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
       const done = await m.run?.(tx, current, actor);
       const set: RouteSet = { status: step.status, ...done?.set };
       if (step.newVersion) {
-        Object.assign(set, { routeVersion: current.routeVersion + 1, orderNumber: null, orderDate: null, approvedBy: null, approvedAt: null });
+        Object.assign(set, {
+          routeVersion: current.routeVersion + 1,
+          orderNumber: null,
+          orderDate: null,
+          approvedBy: null,
+          approvedAt: null,
+        });
       }
       const row = await updateRoute(tx, current, set);
       const items = await recordHistory(tx, row, m.history, actor.subject, done?.detail);
-      m.after?.(row, items.reduce((sum, i) => sum + i.hours, 0), emit, actor);
+      m.after?.(
+        row,
+        items.reduce((sum, i) => sum + i.hours, 0),
+        emit,
+        actor,
+      );
       return row;
     });
   };
@@ -120,11 +170,15 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
     const actor = requireActor(req);
     const input = parseInput(routeCreateSchema, req.body);
     const [person] = await db.select().from(personView).where(eq(personView.id, input.studentId));
-    const studentRole = person?.status === 'active' ? person.roles.find((r) => r.role === 'student') : undefined;
-    if (!studentRole) throw new InputError(`studentId: ${input.studentId} is not an active student of the network`);
+    const studentRole =
+      person?.status === 'active' ? person.roles.find((r) => r.role === 'student') : undefined;
+    if (!studentRole)
+      throw new InputError(`studentId: ${input.studentId} is not an active student of the network`);
     const homeSchoolId = studentRole.organisationId;
     if (!mayEditRoute(actor, { studentId: input.studentId, homeSchoolId })) {
-      throw new NotAllowedError('A route is drawn up by the student, a parent, or the home-school coordinator');
+      throw new NotAllowedError(
+        'A route is drawn up by the student, a parent, or the home-school coordinator',
+      );
     }
     const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
       try {
@@ -134,7 +188,10 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
             .select({ id: routes.id })
             .from(routes)
             .where(and(eq(routes.studentId, input.studentId), eq(routes.academicYear, input.academicYear)));
-          if (existing) throw new ConflictError(`The student already has a route for ${input.academicYear}`, { routeId: existing.id });
+          if (existing)
+            throw new ConflictError(`The student already has a route for ${input.academicYear}`, {
+              routeId: existing.id,
+            });
           const [created] = await tx
             .insert(routes)
             .values({
@@ -153,7 +210,8 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
         return { status: 201, body: await assembleRoute(db, row, policy) };
       } catch (error) {
         // Two requests for the same student and year raced past the check: the unique index decides.
-        if (pgErrorCode(error) === '23505') throw new ConflictError(`The student already has a route for ${input.academicYear}`);
+        if (pgErrorCode(error) === '23505')
+          throw new ConflictError(`The student already has a route for ${input.academicYear}`);
         throw error;
       }
     });
@@ -201,7 +259,9 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
     const actor = requireActor(req);
     const body: unknown = req.body;
     const fromEnrollment = typeof body === 'object' && body !== null && 'enrollmentId' in body;
-    const input = fromEnrollment ? parseInput(enrollmentItemSchema, body) : parseInput(activityItemSchema, body);
+    const input = fromEnrollment
+      ? parseInput(enrollmentItemSchema, body)
+      : parseInput(activityItemSchema, body);
     const itemId = uuidv7();
     const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
       const row = await mutate(req, {
@@ -210,7 +270,10 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
         may: mayEditRoute,
         denied: editDenied,
         run: async (tx, current) => {
-          const values = 'enrollmentId' in input ? await enrollmentItem(tx, current, input.enrollmentId) : await activityItem(tx, input);
+          const values =
+            'enrollmentId' in input
+              ? await enrollmentItem(tx, current, input.enrollmentId)
+              : await activityItem(tx, input);
           await tx.insert(routeItems).values({ ...values, id: itemId, routeId: current.id });
           return { detail: { itemId, title: values.title } };
         },
@@ -259,9 +322,15 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
       may: mayCompleteRouteItem,
       denied: 'The home-school coordinator or the mentor records activities as done',
       run: async (tx, current) => {
-        const [item] = await tx.select().from(routeItems).where(and(eq(routeItems.id, itemId), eq(routeItems.routeId, current.id)));
+        const [item] = await tx
+          .select()
+          .from(routeItems)
+          .where(and(eq(routeItems.id, itemId), eq(routeItems.routeId, current.id)));
         if (!item) throw new NotFoundError(`No item ${itemId} in route ${current.id}`);
-        if (item.kind === 'enrollment') throw new ConflictError('An enrollment is completed by its provider recording the result, not here');
+        if (item.kind === 'enrollment')
+          throw new ConflictError(
+            'An enrollment is completed by its provider recording the result, not here',
+          );
         const hours = input.hours ?? item.hours;
         if (hours > item.hours) throw new InputError(`hours: at most the ${item.hours} planned hours`);
         return { detail: { itemId, completedHours: hours } };
@@ -293,7 +362,14 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
       denied: 'Only the home-school coordinator (or the district) approves a route',
       run: async (tx, current, actor) => {
         assertValid(await itemsOf(tx, current.id), policy, current.academicYear, 'approved');
-        return { set: { orderNumber: input.orderNumber, orderDate: input.orderDate, approvedBy: actor.subject, approvedAt: new Date() } };
+        return {
+          set: {
+            orderNumber: input.orderNumber,
+            orderDate: input.orderDate,
+            approvedBy: actor.subject,
+            approvedAt: new Date(),
+          },
+        };
       },
       after: (r, totalHours, emit, actor) =>
         emit({
@@ -355,7 +431,9 @@ async function enrollmentItem(tx: Tx, route: RouteRow, enrollmentId: string) {
     throw new InputError(`enrollmentId: ${enrollmentId} is not an enrollment of this student`);
   }
   if (!(routableEnrollmentStatuses as readonly string[]).includes(enrollment.status)) {
-    throw new ConflictError(`The enrollment is ${enrollment.status}; a route takes ${routableEnrollmentStatuses.join(', ')} enrollments`);
+    throw new ConflictError(
+      `The enrollment is ${enrollment.status}; a route takes ${routableEnrollmentStatuses.join(', ')} enrollments`,
+    );
   }
   const [already] = await tx
     .select({ id: routeItems.id })
@@ -376,7 +454,10 @@ async function enrollmentItem(tx: Tx, route: RouteRow, enrollmentId: string) {
 
 async function activityItem(tx: Tx, input: ReturnType<typeof activityItemSchema.parse>) {
   if (input.providerId) {
-    const [org] = await tx.select({ id: organisationView.id }).from(organisationView).where(eq(organisationView.id, input.providerId));
+    const [org] = await tx
+      .select({ id: organisationView.id })
+      .from(organisationView)
+      .where(eq(organisationView.id, input.providerId));
     if (!org) throw new InputError(`providerId: ${input.providerId} is not an organisation of the network`);
   }
   return {

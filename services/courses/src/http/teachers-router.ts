@@ -18,11 +18,22 @@ export function teachersRouter(db: Db): Router {
     const schools = (person?.roles ?? []).filter((r) => r.role === 'teacher').map((r) => r.organisationId);
     // The teacher sees their record even before registry's facts arrive; others only of a known teacher.
     if (!isSelf(actor, teacherId) && schools.length === 0) throw new NotFoundError(`No teacher ${teacherId}`);
-    const allowed = isNetworkAdmin(actor) || isSelf(actor, teacherId) || schools.some((school) => hasRole(actor, 'school_admin', school));
-    if (!allowed) throw new NotAllowedError("A teacher's training record is seen by the teacher, their school's coordinator and the district");
+    const allowed =
+      isNetworkAdmin(actor) ||
+      isSelf(actor, teacherId) ||
+      schools.some((school) => hasRole(actor, 'school_admin', school));
+    if (!allowed)
+      throw new NotAllowedError(
+        "A teacher's training record is seen by the teacher, their school's coordinator and the district",
+      );
 
     const rows = await db
-      .select({ enrollment: enrollments, offering: offerings, providerName: organisationView.name, providerShortName: organisationView.shortName })
+      .select({
+        enrollment: enrollments,
+        offering: offerings,
+        providerName: organisationView.name,
+        providerShortName: organisationView.shortName,
+      })
       .from(enrollments)
       .innerJoin(offerings, eq(offerings.id, enrollments.offeringId))
       .leftJoin(organisationView, eq(organisationView.id, offerings.providerId))
@@ -38,7 +49,10 @@ export function teachersRouter(db: Db): Router {
       termStart: o.termStart,
       termEnd: o.termEnd,
       status: e.status as TeacherTraining['items'][number]['status'],
-      result: e.passed === null ? null : { mark: e.mark, hours: e.resultHours, passed: e.passed, certificateNumber: e.certificateNumber },
+      result:
+        e.passed === null
+          ? null
+          : { mark: e.mark, hours: e.resultHours, passed: e.passed, certificateNumber: e.certificateNumber },
       updatedAt: e.updatedAt.toISOString(),
     }));
     const completedHours = items
@@ -46,7 +60,9 @@ export function teachersRouter(db: Db): Router {
       .reduce((sum, i) => sum + (i.result?.hours ?? i.hours ?? 0), 0);
     const body: TeacherTraining = {
       teacherId,
-      teacher: person ? { givenName: person.givenName, familyName: person.familyName, middleName: person.middleName } : null,
+      teacher: person
+        ? { givenName: person.givenName, familyName: person.familyName, middleName: person.middleName }
+        : null,
       items,
       completedHours: Math.round(completedHours * 100) / 100,
     };

@@ -2,9 +2,23 @@ import type { Db, Tx } from '@mathnet/db';
 import { InputError } from '@mathnet/kit';
 import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { RoutePolicy } from '../config';
-import { type RouteLevel, type RouteStatus, routeProgress, routeTotals, validateRoute } from '../domain/route-rules';
+import {
+  type RouteLevel,
+  type RouteStatus,
+  routeProgress,
+  routeTotals,
+  validateRoute,
+} from '../domain/route-rules';
 import type { Route, RouteItem, RouteSummary } from '../http/route-schemas';
-import { enrollments, offerings, organisationView, personView, routeHistory, routeItems, routes } from './schema';
+import {
+  enrollments,
+  offerings,
+  organisationView,
+  personView,
+  routeHistory,
+  routeItems,
+  routes,
+} from './schema';
 
 export type RouteRow = typeof routes.$inferSelect;
 type PersonName = { givenName: string; familyName: string; middleName: string | null };
@@ -13,7 +27,11 @@ type OrgName = { name: string; shortName: string | null };
 /** The history action that records an activity as done; its snapshot's `detail` names the item and hours. */
 export const completeItemAction = 'complete_item';
 
-export async function findRouteRow(db: Db | Tx, id: string, forUpdate = false): Promise<RouteRow | undefined> {
+export async function findRouteRow(
+  db: Db | Tx,
+  id: string,
+  forUpdate = false,
+): Promise<RouteRow | undefined> {
   const query = db.select().from(routes).where(eq(routes.id, id));
   const [row] = forUpdate ? await query.for('update') : await query;
   return row;
@@ -23,7 +41,12 @@ export async function personNames(db: Db | Tx, ids: (string | null)[]): Promise<
   const wanted = [...new Set(ids.filter((id): id is string => !!id))];
   if (wanted.length === 0) return new Map();
   const rows = await db
-    .select({ id: personView.id, givenName: personView.givenName, familyName: personView.familyName, middleName: personView.middleName })
+    .select({
+      id: personView.id,
+      givenName: personView.givenName,
+      familyName: personView.familyName,
+      middleName: personView.middleName,
+    })
     .from(personView)
     .where(inArray(personView.id, wanted));
   return new Map(rows.map(({ id, ...name }) => [id, name]));
@@ -49,7 +72,8 @@ async function completedActivities(db: Db | Tx, routeId: string): Promise<Map<st
   const done = new Map<string, number>();
   for (const { snapshot } of rows) {
     const detail = (snapshot as { detail?: { itemId?: string; completedHours?: number } }).detail;
-    if (detail?.itemId !== undefined && typeof detail.completedHours === 'number') done.set(detail.itemId, detail.completedHours);
+    if (detail?.itemId !== undefined && typeof detail.completedHours === 'number')
+      done.set(detail.itemId, detail.completedHours);
   }
   return done;
 }
@@ -125,7 +149,12 @@ function routeCore(row: RouteRow, people: Map<string, PersonName>, orgs: Map<str
     individualProject: row.individualProject ?? null,
     approval:
       row.orderNumber && row.orderDate && row.approvedBy && row.approvedAt
-        ? { orderNumber: row.orderNumber, orderDate: row.orderDate, approvedBy: row.approvedBy, approvedAt: row.approvedAt.toISOString() }
+        ? {
+            orderNumber: row.orderNumber,
+            orderDate: row.orderDate,
+            approvedBy: row.approvedBy,
+            approvedAt: row.approvedAt.toISOString(),
+          }
         : null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -167,7 +196,13 @@ function snapshotOf(row: RouteRow, items: RouteItem[], detail?: Record<string, u
 }
 
 /** Appends one history row for `row` as it is now (call after the change, in the same transaction). */
-export async function recordHistory(tx: Tx, row: RouteRow, action: string, actorId: string, detail?: Record<string, unknown>): Promise<RouteItem[]> {
+export async function recordHistory(
+  tx: Tx,
+  row: RouteRow,
+  action: string,
+  actorId: string,
+  detail?: Record<string, unknown>,
+): Promise<RouteItem[]> {
   const items = await itemsOf(tx, row.id);
   await tx.insert(routeHistory).values({
     routeId: row.id,
@@ -207,7 +242,11 @@ export async function assembleRoute(db: Db | Tx, row: RouteRow, policy: RoutePol
 }
 
 /** Changes route fields and bumps the record version (the ETag). */
-export async function updateRoute(tx: Tx, current: RouteRow, set: Partial<typeof routes.$inferInsert>): Promise<RouteRow> {
+export async function updateRoute(
+  tx: Tx,
+  current: RouteRow,
+  set: Partial<typeof routes.$inferInsert>,
+): Promise<RouteRow> {
   const [row] = await tx
     .update(routes)
     .set({ ...set, version: current.version + 1, updatedAt: new Date() })
@@ -219,14 +258,22 @@ export async function updateRoute(tx: Tx, current: RouteRow, set: Partial<typeof
 function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new InputError('cursor: expected a cursor returned as nextCursor by a previous page');
+  if (!/^[0-9a-f-]{36}$/.test(id))
+    throw new InputError('cursor: expected a cursor returned as nextCursor by a previous page');
   return id;
 }
 
 /** A page of route summaries matching `filters` within what `visible` lets the actor see. */
 export async function listRoutes(
   db: Db,
-  query: { limit: number; cursor?: string | undefined; studentId?: string | undefined; academicYear?: string | undefined; status?: string | undefined; organisationId?: string | undefined },
+  query: {
+    limit: number;
+    cursor?: string | undefined;
+    studentId?: string | undefined;
+    academicYear?: string | undefined;
+    status?: string | undefined;
+    organisationId?: string | undefined;
+  },
   visible: SQL | undefined,
 ): Promise<{ items: RouteSummary[]; nextCursor: string | null }> {
   const where: SQL[] = [];
@@ -248,12 +295,22 @@ export async function listRoutes(
   const ids = page.map((r) => r.id);
   const [sums, people, orgs] = await Promise.all([
     db
-      .select({ routeId: routeItems.routeId, hours: sql<string>`coalesce(sum(${routeItems.hours}), 0)`, count: sql<number>`count(*)::int` })
+      .select({
+        routeId: routeItems.routeId,
+        hours: sql<string>`coalesce(sum(${routeItems.hours}), 0)`,
+        count: sql<number>`count(*)::int`,
+      })
       .from(routeItems)
       .where(inArray(routeItems.routeId, ids))
       .groupBy(routeItems.routeId),
-    personNames(db, page.flatMap((r) => [r.studentId, r.mentorId])),
-    organisationNames(db, page.map((r) => r.homeSchoolId)),
+    personNames(
+      db,
+      page.flatMap((r) => [r.studentId, r.mentorId]),
+    ),
+    organisationNames(
+      db,
+      page.map((r) => r.homeSchoolId),
+    ),
   ]);
   const sumOf = new Map(sums.map((s) => [s.routeId, s]));
   const last = page.at(-1)!;
