@@ -20,7 +20,7 @@ import {
   startDistributed,
 } from '@mathnet/e2e';
 import { type LoadRun, loadRun, stopCurrentRun } from './load-run';
-import { formatReport } from './overhead-report';
+import { formatReport, summarise } from './overhead-report';
 
 const settings = {
   databaseServer: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -130,6 +130,14 @@ async function main(): Promise<number> {
   }
   say('');
   say(formatReport(runs, ['gateway', 'direct'], settings.targetRatio));
+  const gatewayCpu = summarise(runs).find((t) => t.label === 'gateway')?.cpuMsPerRequest;
+  if (gatewayCpu?.gateway !== undefined && gatewayCpu.registry !== undefined) {
+    // Where the processes share fewer cores than they could use, throughput follows CPU per request.
+    say(
+      `the gateway spends ${(gatewayCpu.gateway * 1000).toFixed(0)} µs of CPU per request, ` +
+        `${((100 * gatewayCpu.gateway) / gatewayCpu.registry).toFixed(0)} % of what registry spends serving it`,
+    );
+  }
   say(`(after the runs: ${machine()})`);
   const failures = runs.reduce((sum, r) => sum + r.failures, 0);
   if (failures > 0) {

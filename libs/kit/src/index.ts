@@ -9,3 +9,4 @@ export { buildOpenApiDocument, OpenAPIRegistry, problemResponses, problemSchema 
 export { notFoundHandler, type Problem, problemHandler, sendProblem, toHttpError, toProblem } from './problem-handler';
 export { issuesOf, parseInput } from './validate';
 export { idempotencyRequest } from './idempotency-request';
+export { type DeadLetterSource, deadLetterRouter } from './dead-letter-router';

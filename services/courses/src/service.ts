@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { authenticate, type TokenVerifier } from '@mathnet/auth';
+import { assertAllowed, authenticate, isNetworkAdmin, requireActor, type TokenVerifier } from '@mathnet/auth';
 import type { EventBus, Subscription } from '@mathnet/bus';
 import { type DatabaseHandle, OutboxRelay, runMigrations, UnitOfWork } from '@mathnet/db';
-import { createHttpApp, type Logger } from '@mathnet/kit';
+import { createHttpApp, deadLetterRouter, type Logger } from '@mathnet/kit';
 import type { Express } from 'express';
 import type { RoutePolicy } from './config';
-import { subscribeRegistryReadModel } from './consumers/registry-read-model';
+import { registryReadModelGroup, subscribeRegistryReadModel } from './consumers/registry-read-model';
 import { type CoursesDemoSummary, seedDemoCourses } from './demo/seed-demo-courses';
 import { enrollmentsRouter } from './http/enrollments-router';
 import { coursesOpenApi } from './http/openapi';
@@ -58,6 +58,11 @@ export function createCoursesService(deps: CoursesDeps): CoursesService {
       app.use(enrollmentsRouter(db, work));
       app.use(routesRouter(db, work, deps.routePolicy));
       app.use(teachersRouter(db));
+      app.use(
+        deadLetterRouter(bus, [registryReadModelGroup], (req) =>
+          assertAllowed(isNetworkAdmin(requireActor(req)), 'Only a network administrator operates dead letters'),
+        ),
+      );
     },
   });
 

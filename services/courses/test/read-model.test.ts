@@ -54,3 +54,35 @@ describe('read models from registry events', function () {
     expect(row?.homeSchoolId).to.equal('01890000-0000-7000-8000-000000000001');
   });
 });
+
+describe('dead letters of the read model (admin)', function () {
+  this.timeout(60_000);
+  let h: CoursesHarness;
+  before(async () => {
+    h = await startCourses('dead-letters');
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('parks an event that breaks its contract, shows it with the error to the network admin, and replays it', async () => {
+    const authority = await h.organisation('authority');
+    const admin = h.tokenFor('00000000-0000-7000-8000-000000000001', [{ role: 'network_admin', organisationId: authority }]);
+    const coordinator = h.tokenFor('00000000-0000-7000-8000-000000000002', [{ role: 'school_admin', organisationId: authority }]);
+    const broken = createEvent({ source: '/mathnet/registry', type: 'mathnet.registry.person.updated', data: { id: 'not-a-uuid' } });
+    await h.bus.publish([broken]);
+    const path = '/v1/admin/dead-letters/courses.registry-read-model';
+    let parked = await h.api('GET', path, admin);
+    for (let i = 0; i < 200 && parked.body.items.length === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 25));
+      parked = await h.api('GET', path, admin);
+    }
+    expect(parked.body.items).to.have.length(1);
+    expect(parked.body.items[0].event.id).to.equal(broken.id);
+    expect(parked.body.items[0].error).to.match(/breaks its contract/);
+    expect((await h.api('GET', path, coordinator)).status).to.equal(403);
+    expect((await h.api('GET', '/v1/admin/dead-letters/nope', admin)).status).to.equal(404);
+    const replay = await h.api('POST', `${path}/replay`, admin);
+    expect(replay.body.replayed).to.equal(1);
+  });
+});

@@ -472,6 +472,15 @@ describe('individual routes (ИУП / ИОМ)', function () {
     expect((await h.api('PATCH', `/v1/routes/${id}`, parent, {})).status).to.equal(400);
     expect((await h.api('GET', '/v1/routes/not-a-uuid', parent)).status).to.equal(404);
 
+    // Racing creations for one student and year: exactly one route, the rest 409.
+    const racer = await student(schoolA, 'Гонщик');
+    const raced = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        h.api('POST', '/v1/routes', coordA, { studentId: racer, academicYear: '2028/2029' }),
+      ),
+    );
+    expect(raced.map((r) => r.status).sort()).to.deep.equal([201, 409, 409, 409, 409, 409]);
+
     const doc = await h.api('GET', '/openapi.json');
     expect(Object.keys(doc.body.paths)).to.include.members([
       '/v1/routes',
@@ -482,7 +491,12 @@ describe('individual routes (ИУП / ИОМ)', function () {
       '/v1/routes/{id}/export',
       '/v1/teachers/{id}/training',
     ]);
-    expect(doc.body.components.schemas).to.include.keys('Route', 'RouteItem', 'RouteSummary', 'TeacherTraining');
+    expect(doc.body.components.schemas).to.include.keys(
+      'Route',
+      'RouteItem',
+      'RouteSummary',
+      'TeacherTraining',
+    );
   });
 
   it('answers 403 to students, teachers and parents of others, and lists only what each may see', async () => {

@@ -9,6 +9,7 @@ import { type DemoSummary, seedDemoDistrict } from './demo/seed-demo-district';
 import { ensureNetworkAdmin } from './identity/bootstrap-admin';
 import { KeyStore } from './identity/key-store';
 import { TokenService } from './identity/token-service';
+import { adminRouter } from './http/admin-router';
 import { authRouter } from './http/auth-router';
 import { clientsRouter } from './http/clients-router';
 import { registryOpenApi } from './http/openapi';
@@ -75,6 +76,7 @@ export function createRegistryService(deps: RegistryDeps): RegistryService {
       app.use(organisationsRouter(db, work));
       app.use(clientsRouter(db));
       app.use(peopleRouter(db, work));
+      app.use(adminRouter(db, work));
     },
   });
 

@@ -238,3 +238,31 @@ describe('registry API', function () {
     });
   });
 });
+
+describe('registry republish (rebuild read models)', function () {
+  this.timeout(60_000);
+  let h: RegistryHarness;
+  before(async () => {
+    h = await startRegistry('registry-republish');
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('re-emits every organisation and person as updated, for the network admin only', async () => {
+    const api = client(h.url);
+    const admin = await api.login(adminEmail, adminPassword);
+    const school = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Школа R', kind: 'school' } });
+    const res = await api.call('POST', '/v1/admin/republish', { token: admin });
+    expect(res.status).to.equal(202);
+    expect(res.body).to.deep.equal({ organisations: 2, people: 1 });
+    const event = await h.events.waitFor((e) => e.type === 'mathnet.registry.organisation.updated' && e.subject === school.body.id);
+    expect(event.data).to.include({ name: 'Школа R', version: 1 });
+    await api.call('POST', '/v1/people', {
+      token: admin,
+      body: { givenName: 'К', familyName: 'К', roles: [{ role: 'school_admin', organisationId: school.body.id }], account: { email: 'k@r.test', password: 'password-k' } },
+    });
+    const coordinator = await api.login('k@r.test', 'password-k');
+    expect((await api.call('POST', '/v1/admin/republish', { token: coordinator })).status).to.equal(403);
+  });
+});

@@ -1,11 +1,19 @@
-import type { EventBus, Subscription } from '@mathnet/bus';
+import { type EventBus, PermanentError, type Subscription } from '@mathnet/bus';
 import { organisationSnapshotSchema, personSnapshotSchema } from '@mathnet/contracts';
+import type { z } from 'zod';
 import { type Db, inboxHandler } from '@mathnet/db';
 import type { Logger } from '@mathnet/kit';
 import { sql } from 'drizzle-orm';
 import { inbox, organisationView, personView } from '../store/schema';
 
 export const registryReadModelGroup = 'courses.registry-read-model';
+
+/** An event whose data breaks its contract can never succeed: park it in the dead letters at once. */
+function parseOrPark<S extends z.ZodType>(schema: S, data: unknown, type: string): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new PermanentError(`${type} data breaks its contract: ${result.error.message}`);
+  return result.data;
+}
 
 /**
  * Keeps local copies of registry's organisations and people so courses answers
@@ -23,7 +31,7 @@ export async function subscribeRegistryReadModel(bus: EventBus, db: Db, logger: 
       group: registryReadModelGroup,
       handle: async (event, tx) => {
         if (event.type.startsWith('mathnet.registry.organisation.')) {
-          const org = organisationSnapshotSchema.parse(event.data);
+          const org = parseOrPark(organisationSnapshotSchema, event.data, event.type);
           const row = {
             id: org.id,
             name: org.name,
@@ -43,7 +51,7 @@ export async function subscribeRegistryReadModel(bus: EventBus, db: Db, logger: 
             });
           return;
         }
-        const person = personSnapshotSchema.parse(event.data);
+        const person = parseOrPark(personSnapshotSchema, event.data, event.type);
         const row = {
           id: person.id,
           givenName: person.givenName,

@@ -158,5 +158,12 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     request: { params: idParams, headers: ifMatch, body: json(personPatchSchema) },
     responses: { 200: { description: 'Changed', ...json(person) }, ...problemResponses(400, 401, 403, 404, 412) },
   });
+  r.registerPath({
+    method: 'post',
+    path: '/v1/admin/republish',
+    summary: 'Re-emit every organisation and person as an updated event (rebuild read models; network admin)',
+    tags: ['admin'],
+    responses: { 202: { description: 'Queued', ...json(z.object({ organisations: z.number(), people: z.number() })) }, ...problemResponses(401, 403) },
+  });
   return buildOpenApiDocument(r, { title: 'mathnet registry', version: '1.0.0', description: 'Organisations, people, accounts and tokens of the network' });
 }
