@@ -28,6 +28,8 @@ export const standaloneConfigSchema = z.object({
 
 export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
 
-export function readStandaloneConfig(source: Record<string, string | undefined> = process.env): StandaloneConfig {
+export function readStandaloneConfig(
+  source: Record<string, string | undefined> = process.env,
+): StandaloneConfig {
   return loadConfigOrExit(standaloneConfigSchema, source);
 }

@@ -16,18 +16,31 @@ try {
     `  health:    ${network.url}/health/ready`,
     `  data:      ${config.MATHNET_DATA_DIR}${network.createdData ? ' (created now)' : ''}`,
     `  network administrator: ${config.MATHNET_ADMIN_EMAIL} / ${config.MATHNET_ADMIN_PASSWORD}` +
-      (config.MATHNET_ADMIN_PASSWORD === 'mathnet-admin' ? '  (the default: set MATHNET_ADMIN_PASSWORD)' : ''),
+      (config.MATHNET_ADMIN_PASSWORD === 'mathnet-admin'
+        ? '  (the default: set MATHNET_ADMIN_PASSWORD)'
+        : ''),
   ];
   if (network.demo) {
-    lines.push(`  demo district loaded: ${network.demo.organisations} organisations, ${network.demo.people} people; demo accounts (password ${demoPassword}):`);
-    for (const account of network.demo.accounts.slice(0, 12)) lines.push(`    ${account.role.padEnd(13)} ${account.email}  (${account.organisation})`);
+    lines.push(
+      `  demo district loaded: ${network.demo.organisations} organisations, ${network.demo.people} people; demo accounts (password ${demoPassword}):`,
+    );
+    for (const account of network.demo.accounts.slice(0, 12))
+      lines.push(`    ${account.role.padEnd(13)} ${account.email}  (${account.organisation})`);
     if (network.coursesDemo) {
-      const states = Object.entries(network.coursesDemo.enrollments).map(([k, v]) => `${k} ${v}`).join(', ');
+      const states = Object.entries(network.coursesDemo.enrollments)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       lines.push(`  demo courses: ${network.coursesDemo.offerings} offerings; enrollments: ${states}`);
     }
-    if (network.demo.accounts.length > 12) lines.push(`    … and ${network.demo.accounts.length - 12} more (see README)`);
+    if (network.demo.accounts.length > 12)
+      lines.push(`    … and ${network.demo.accounts.length - 12} more (see README)`);
   }
-  lines.push('  get a token: curl -s localhost:' + new URL(network.url).port + "/api/auth/token -d grant_type=password -d username=… -d password=…", '');
+  lines.push(
+    '  get a token: curl -s localhost:' +
+      new URL(network.url).port +
+      '/api/auth/token -d grant_type=password -d username=… -d password=…',
+    '',
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEventBus, type EventBus } from '@mathnet/bus';
+import { type CoursesDemoSummary, createCoursesService } from '@mathnet/courses';
 import { createDatabase } from '@mathnet/db';
 import { createGateway } from '@mathnet/gateway';
-import { Lifecycle, listen, type Logger } from '@mathnet/kit';
-import { type CoursesDemoSummary, createCoursesService } from '@mathnet/courses';
+import { Lifecycle, type Logger, listen } from '@mathnet/kit';
 import { createRegistryService, type DemoSummary } from '@mathnet/registry';
 import type { StandaloneConfig } from './config';
 import { lockDataDir } from './data-dir-lock';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { spawnStandalone, type StartedProcess, stop, waitReady } from './standalone-process';
+import { type StartedProcess, spawnStandalone, stop, waitReady } from './standalone-process';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -24,13 +24,21 @@ describe('standalone mode (npm start)', function () {
   let port: number;
   let url: string;
   let proc: StartedProcess | undefined;
-  const env = () => ({ PORT: String(port), MATHNET_DATA_DIR: dataDir, MATHNET_ADMIN_PASSWORD: 'admin-pass-123' });
+  const env = () => ({
+    PORT: String(port),
+    MATHNET_DATA_DIR: dataDir,
+    MATHNET_ADMIN_PASSWORD: 'admin-pass-123',
+  });
 
   const call = async (method: string, path: string, token?: string, body?: unknown, raw?: string) => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${url}${path}`, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
     const text = await res.text();
     let json: Json;
     try {
@@ -41,7 +49,11 @@ describe('standalone mode (npm start)', function () {
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: json };
   };
   const login = async (username: string, password: string) => {
-    const res = await call('POST', '/api/auth/token', undefined, { grant_type: 'password', username, password });
+    const res = await call('POST', '/api/auth/token', undefined, {
+      grant_type: 'password',
+      username,
+      password,
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     return res.body.access_token as string;
   };
@@ -63,7 +75,10 @@ describe('standalone mode (npm start)', function () {
     const ready = await call('GET', '/health/ready');
     expect(ready.status).to.equal(200);
     const admin = await login('admin@mathnet.local', 'admin-pass-123');
-    const created = await call('POST', '/api/registry/v1/organisations', admin, { name: 'Школа №1', kind: 'school' });
+    const created = await call('POST', '/api/registry/v1/organisations', admin, {
+      name: 'Школа №1',
+      kind: 'school',
+    });
     expect(created.status).to.equal(201);
     schoolId = created.body.id;
     const list = await call('GET', '/api/registry/v1/organisations?limit=200', admin);
@@ -82,7 +97,11 @@ describe('standalone mode (npm start)', function () {
     let students = 0;
     let cursor: string | null = null;
     do {
-      const page: Json = await call('GET', `/api/registry/v1/people?role=student&limit=200${cursor ? `&cursor=${cursor}` : ''}`, admin);
+      const page: Json = await call(
+        'GET',
+        `/api/registry/v1/people?role=student&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+        admin,
+      );
       students += page.body.items.length;
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -98,9 +117,20 @@ describe('standalone mode (npm start)', function () {
     const offerings = (await call('GET', '/api/courses/v1/offerings?limit=200', admin)).body.items as Json[];
     expect(offerings.length).to.be.at.least(20);
     expect(new Set(offerings.map((o) => o.providerId)).size).to.be.at.least(4);
-    const enrollments = (await call('GET', '/api/courses/v1/enrollments?limit=500', admin)).body.items as Json[];
+    const enrollments = (await call('GET', '/api/courses/v1/enrollments?limit=500', admin)).body
+      .items as Json[];
     const states = new Set(enrollments.map((e) => e.status));
-    for (const status of ['requested', 'consented', 'approved', 'enrolled', 'waitlisted', 'rejected', 'withdrawn', 'completed', 'failed']) {
+    for (const status of [
+      'requested',
+      'consented',
+      'approved',
+      'enrolled',
+      'waitlisted',
+      'rejected',
+      'withdrawn',
+      'completed',
+      'failed',
+    ]) {
       expect(states, status).to.include(status);
     }
   });
@@ -132,7 +162,11 @@ describe('standalone mode (npm start)', function () {
   it('answers 429 after repeated wrong passwords', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 10; i += 1) {
-      const res = await call('POST', '/api/auth/token', undefined, { grant_type: 'password', username: 'teacher.school3@demo.mathnet.local', password: `wrong-${i}` });
+      const res = await call('POST', '/api/auth/token', undefined, {
+        grant_type: 'password',
+        username: 'teacher.school3@demo.mathnet.local',
+        password: `wrong-${i}`,
+      });
       statuses.push(res.status);
     }
     expect(statuses[0]).to.equal(400);

@@ -3,8 +3,17 @@ import { cloudEventSchema, createEvent, eventDataSchemas, isKnownEventType } fro
 
 describe('contracts', () => {
   it('builds CloudEvents 1.0 envelopes with time-ordered UUIDv7 ids', () => {
-    const a = createEvent({ source: '/mathnet/registry', type: 'mathnet.registry.organisation.registered', subject: 'x', data: { a: 1 } });
-    const b = createEvent({ source: '/mathnet/registry', type: 'mathnet.registry.organisation.registered', data: {} });
+    const a = createEvent({
+      source: '/mathnet/registry',
+      type: 'mathnet.registry.organisation.registered',
+      subject: 'x',
+      data: { a: 1 },
+    });
+    const b = createEvent({
+      source: '/mathnet/registry',
+      type: 'mathnet.registry.organisation.registered',
+      data: {},
+    });
     expect(cloudEventSchema.safeParse(a).success).to.equal(true);
     expect(a.specversion).to.equal('1.0');
     expect(a.id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);

@@ -56,7 +56,10 @@ export const env = {
   url: (schemes: string[]) =>
     z
       .string()
-      .refine((v) => schemes.some((s) => v.startsWith(s)), `expected a URL starting with ${schemes.join(' or ')}`),
+      .refine(
+        (v) => schemes.some((s) => v.startsWith(s)),
+        `expected a URL starting with ${schemes.join(' or ')}`,
+      ),
   bool: (fallback: boolean) =>
     z
       .enum(['1', '0', 'true', 'false', 'yes', 'no'])

@@ -12,12 +12,17 @@ export interface DeadLetterSource {
  * its retries (with the error); `POST …/replay` puts them back on the group's
  * queue. `authorize` throws (403) unless the actor may operate the service.
  */
-export function deadLetterRouter(bus: DeadLetterSource, groups: string[], authorize: (req: Request) => void): Router {
+export function deadLetterRouter(
+  bus: DeadLetterSource,
+  groups: string[],
+  authorize: (req: Request) => void,
+): Router {
   const router = Router();
   const groupOf = (req: Request): string => {
     authorize(req);
     const group = String(req.params.group);
-    if (!groups.includes(group)) throw new NotFoundError(`No consumer group ${group}; this service has ${groups.join(', ') || 'none'}`);
+    if (!groups.includes(group))
+      throw new NotFoundError(`No consumer group ${group}; this service has ${groups.join(', ') || 'none'}`);
     return group;
   };
   router.get('/v1/admin/dead-letters/:group', async (req, res) => {

@@ -25,7 +25,10 @@ export interface FieldIssue {
 }
 
 export class InputError extends HttpError {
-  constructor(detail: string, readonly issues: FieldIssue[] = []) {
+  constructor(
+    detail: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
     super(400, 'invalid-input', 'Invalid input', detail, issues.length ? { errors: issues } : {});
   }
 }
@@ -66,7 +69,13 @@ export class UnsupportedMediaTypeError extends HttpError {
 }
 export class TooManyRequestsError extends HttpError {
   constructor(detail: string, retryAfterSeconds?: number) {
-    super(429, 'too-many-requests', 'Too many requests', detail, retryAfterSeconds ? { retryAfter: retryAfterSeconds } : {});
+    super(
+      429,
+      'too-many-requests',
+      'Too many requests',
+      detail,
+      retryAfterSeconds ? { retryAfter: retryAfterSeconds } : {},
+    );
   }
 }
 export class ServiceUnavailableError extends HttpError {

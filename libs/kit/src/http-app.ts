@@ -73,13 +73,15 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; metrics:
         return id;
       },
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
     }),
   );
   app.use((req, res, next) => {
     const end = duration.startTimer({ method: req.method });
     res.on('finish', () => {
-      const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : 'other');
+      const route =
+        (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : 'other');
       end({ route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
     });
     next();
@@ -90,7 +92,9 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; metrics:
   });
   app.get('/health/ready', async (_req, res) => {
     const entries = await Promise.all(
-      Object.entries(options.readiness ?? {}).map(async ([name, check]) => [name, await runCheck(check)] as const),
+      Object.entries(options.readiness ?? {}).map(
+        async ([name, check]) => [name, await runCheck(check)] as const,
+      ),
     );
     const checks = Object.fromEntries(entries);
     const ok = entries.every(([, status]) => status === 'ok');

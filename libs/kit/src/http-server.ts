@@ -11,7 +11,11 @@ export interface RunningServer {
 }
 
 /** Listens on `port` (0 picks a free one) and resolves when the server accepts connections. */
-export async function listen(handler: RequestListener, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+export async function listen(
+  handler: RequestListener,
+  port: number,
+  host = '0.0.0.0',
+): Promise<RunningServer> {
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -18,7 +18,9 @@ export const problemSchema = z
   .openapi('Problem');
 
 /** Standard error responses to spread into a path's `responses`. */
-export function problemResponses(...statuses: number[]): Record<string, { description: string; content: Record<string, { schema: typeof problemSchema }> }> {
+export function problemResponses(
+  ...statuses: number[]
+): Record<string, { description: string; content: Record<string, { schema: typeof problemSchema }> }> {
   const descriptions: Record<number, string> = {
     400: 'Invalid input',
     401: 'No or invalid bearer token',
@@ -33,7 +35,10 @@ export function problemResponses(...statuses: number[]): Record<string, { descri
   return Object.fromEntries(
     statuses.map((status) => [
       String(status),
-      { description: descriptions[status] ?? 'Error', content: { 'application/problem+json': { schema: problemSchema } } },
+      {
+        description: descriptions[status] ?? 'Error',
+        content: { 'application/problem+json': { schema: problemSchema } },
+      },
     ]),
   );
 }
@@ -43,7 +48,11 @@ export function buildOpenApiDocument(
   registry: OpenAPIRegistry,
   info: { title: string; version: string; description?: string },
 ): ReturnType<OpenApiGeneratorV31['generateDocument']> {
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   const generator = new OpenApiGeneratorV31(registry.definitions);
   return generator.generateDocument({ openapi: '3.1.0', info, security: [{ bearer: [] }] });
 }

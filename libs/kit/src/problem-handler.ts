@@ -34,27 +34,41 @@ interface BodyParserError {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error && 'expose' in error;
+  return (
+    typeof error === 'object' && error !== null && 'type' in error && 'status' in error && 'expose' in error
+  );
 }
 
 /** Maps anything thrown in a request to an HttpError; unknown errors become a 500 that hides internals. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof ZodError) return new InputError('The request does not match the expected shape', issuesOf(error));
+  if (error instanceof ZodError)
+    return new InputError('The request does not match the expected shape', issuesOf(error));
   if (isBodyParserError(error)) {
     switch (error.type) {
       case 'entity.too.large':
-        return new HttpError(413, 'payload-too-large', 'Payload too large', `The body is larger than the limit of ${error.limit ?? '?'} bytes`);
+        return new HttpError(
+          413,
+          'payload-too-large',
+          'Payload too large',
+          `The body is larger than the limit of ${error.limit ?? '?'} bytes`,
+        );
       case 'entity.parse.failed':
         return new InputError(`The body is not valid JSON: ${error.message}`);
       case 'encoding.unsupported':
       case 'charset.unsupported':
         return new HttpError(415, 'unsupported-media-type', 'Unsupported media type', error.message);
       default:
-        if (error.status >= 400 && error.status < 500) return new HttpError(error.status, 'bad-request', 'Bad request', error.message);
+        if (error.status >= 400 && error.status < 500)
+          return new HttpError(error.status, 'bad-request', 'Bad request', error.message);
     }
   }
-  return new HttpError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged');
+  return new HttpError(
+    500,
+    'internal',
+    'Internal error',
+    'Something went wrong on our side; it has been logged',
+  );
 }
 
 /** Sends a problem+json answer. */
@@ -81,5 +95,9 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
 
 /** 404 for any route no router answered. */
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendProblem(res, new HttpError(404, 'not-found', 'Not found', `No route for ${req.method} ${req.path}`), req.originalUrl);
+  sendProblem(
+    res,
+    new HttpError(404, 'not-found', 'Not found', `No route for ${req.method} ${req.path}`),
+    req.originalUrl,
+  );
 };

@@ -16,5 +16,8 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what 
   const issues = issuesOf(result.error);
   const first = issues[0];
   const summary = first ? `${first.path || what}: ${first.message}` : 'invalid';
-  throw new InputError(`The ${what} is invalid (${summary}${issues.length > 1 ? `, and ${issues.length - 1} more` : ''})`, issues);
+  throw new InputError(
+    `The ${what} is invalid (${summary}${issues.length > 1 ? `, and ${issues.length - 1} more` : ''})`,
+    issues,
+  );
 }

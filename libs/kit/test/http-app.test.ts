@@ -14,7 +14,10 @@ import {
 
 describe('kit', () => {
   describe('loadConfig', () => {
-    const schema = z.object({ PORT: z.coerce.number().int().min(1).max(65535), DB_PASSWORD: z.string().min(8) });
+    const schema = z.object({
+      PORT: z.coerce.number().int().min(1).max(65535),
+      DB_PASSWORD: z.string().min(8),
+    });
     it('names each bad variable, what was expected and what arrived (hiding secrets)', () => {
       try {
         loadConfig(schema, { PORT: 'eighty', DB_PASSWORD: 'short' });
@@ -41,9 +44,11 @@ describe('kit', () => {
         logger: createLogger('kit-test', 'silent'),
         processMetrics: false,
         bodyLimit: '1kb',
-        readiness: { thing: async () => {
-          if (!healthy) throw new Error('thing is down');
-        } },
+        readiness: {
+          thing: async () => {
+            if (!healthy) throw new Error('thing is down');
+          },
+        },
         routes: (app) => {
           app.post('/echo', (req, res) => {
             res.json(parseInput(z.strictObject({ n: z.number() }), req.body));
@@ -68,15 +73,19 @@ describe('kit', () => {
       fetch(`${server.url}/echo`, { method: 'POST', headers: { 'content-type': type }, body });
 
     it('answers problem+json for malformed JSON, wrong shapes, too large bodies', async () => {
-      for (const [body, status] of [['{"n":', 400], ['{"n":"1"}', 400], [JSON.stringify({ n: 1, pad: 'x'.repeat(2000) }), 413]] as const) {
+      for (const [body, status] of [
+        ['{"n":', 400],
+        ['{"n":"1"}', 400],
+        [JSON.stringify({ n: 1, pad: 'x'.repeat(2000) }), 413],
+      ] as const) {
         const res = await post(body);
         expect(res.status, body.slice(0, 20)).to.equal(status);
         expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
-        const problem = await res.json();
+        const problem = (await res.json()) as { status: number; type: string };
         expect(problem.status).to.equal(status);
         expect(problem.type).to.match(/^https:\/\/mathnet\.dev\/problems\//);
       }
-      expect((await (await post('{"n":1}')).json())).to.deep.equal({ n: 1 });
+      expect(await (await post('{"n":1}')).json()).to.deep.equal({ n: 1 });
     });
 
     it('maps typed errors and hides internal ones', async () => {
@@ -90,7 +99,8 @@ describe('kit', () => {
     });
 
     it('checks If-Match: 412 on a stale ETag, passes on the current one or none', async () => {
-      const put = (tag?: string) => fetch(`${server.url}/versioned`, { method: 'PUT', headers: tag ? { 'if-match': tag } : {} });
+      const put = (tag?: string) =>
+        fetch(`${server.url}/versioned`, { method: 'PUT', headers: tag ? { 'if-match': tag } : {} });
       expect((await put('W/"2"')).status).to.equal(412);
       expect((await put('W/"3"')).status).to.equal(200);
       expect((await put()).status).to.equal(200);
@@ -102,7 +112,7 @@ describe('kit', () => {
       healthy = false;
       const down = await fetch(`${server.url}/health/ready`);
       expect(down.status).to.equal(503);
-      expect((await down.json()).checks).to.deep.equal({ thing: 'thing is down' });
+      expect(((await down.json()) as { checks: unknown }).checks).to.deep.equal({ thing: 'thing is down' });
       healthy = true;
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(metrics).to.include('http_request_duration_seconds');

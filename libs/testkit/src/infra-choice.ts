@@ -31,7 +31,10 @@ export function containerEngineAnswers(): Promise<boolean> {
 const containers = new Map<string, Promise<StartedContainer>>();
 
 /** Starts (once per process) a container of the given image and returns it. */
-export function sharedContainer(image: string, start: () => Promise<StartedContainer>): Promise<StartedContainer> {
+export function sharedContainer(
+  image: string,
+  start: () => Promise<StartedContainer>,
+): Promise<StartedContainer> {
   let started = containers.get(image);
   if (!started) {
     started = start();
@@ -42,6 +45,9 @@ export function sharedContainer(image: string, start: () => Promise<StartedConta
 
 /** A short random id for names of per-file resources (database, exchange, key prefix). */
 export function uniqueSuffix(label: string): string {
-  const clean = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 24);
+  const clean = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 24);
   return `${clean}_${Math.random().toString(36).slice(2, 10)}`;
 }

@@ -19,7 +19,9 @@ export async function testAmqpUrl(): Promise<string | undefined> {
   }
   if (await containerEngineAnswers()) {
     const { RabbitMQContainer } = await import('@testcontainers/rabbitmq');
-    const container = await sharedContainer('rabbitmq', () => new RabbitMQContainer('rabbitmq:3.13-alpine').start());
+    const container = await sharedContainer('rabbitmq', () =>
+      new RabbitMQContainer('rabbitmq:3.13-alpine').start(),
+    );
     logChoiceOnce('bus', 'amqp', 'testcontainers');
     return `amqp://guest:guest@${container.getHost()}:${container.getMappedPort(5672)}`;
   }

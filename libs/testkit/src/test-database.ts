@@ -14,7 +14,9 @@ async function serverUrl(): Promise<{ url: string; choice: string } | undefined>
   if (fromEnv) return { url: fromEnv, choice: 'TEST_DATABASE_URL' };
   if (await containerEngineAnswers()) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const container = await sharedContainer('postgres', () => new PostgreSqlContainer('postgres:16-alpine').start());
+    const container = await sharedContainer('postgres', () =>
+      new PostgreSqlContainer('postgres:16-alpine').start(),
+    );
     const host = container.getHost();
     const port = container.getMappedPort(5432);
     return { url: `postgres://test:test@${host}:${port}/test`, choice: 'testcontainers' };

@@ -6,7 +6,9 @@ export const coursesConfigSchema = z.object({
   /** HTTP port of the courses process (distributed mode). */
   PORT: env.port(8082),
   /** `postgres://…` or `pglite://<dir>` / `pglite://memory`. */
-  DATABASE_URL: env.url(['postgres://', 'postgresql://', 'pglite://']).default('postgres://postgres@127.0.0.1:5432/mathnet_courses'),
+  DATABASE_URL: env
+    .url(['postgres://', 'postgresql://', 'pglite://'])
+    .default('postgres://postgres@127.0.0.1:5432/mathnet_courses'),
   /** `amqp://…` or `memory://`. */
   BUS_URL: env.url(['amqp://', 'amqps://', 'memory://']).default('amqp://guest:guest@127.0.0.1:5672'),
   /** Where registry publishes its JWKS (tokens are verified with it). */
@@ -27,8 +29,14 @@ export interface RoutePolicy {
   minAdvancedSubjects: number;
 }
 
-export function routePolicyOf(config: Pick<CoursesConfig, 'ROUTE_MIN_HOURS' | 'ROUTE_MAX_HOURS' | 'ROUTE_MIN_ADVANCED_SUBJECTS'>): RoutePolicy {
-  return { minHours: config.ROUTE_MIN_HOURS, maxHours: config.ROUTE_MAX_HOURS, minAdvancedSubjects: config.ROUTE_MIN_ADVANCED_SUBJECTS };
+export function routePolicyOf(
+  config: Pick<CoursesConfig, 'ROUTE_MIN_HOURS' | 'ROUTE_MAX_HOURS' | 'ROUTE_MIN_ADVANCED_SUBJECTS'>,
+): RoutePolicy {
+  return {
+    minHours: config.ROUTE_MIN_HOURS,
+    maxHours: config.ROUTE_MAX_HOURS,
+    minAdvancedSubjects: config.ROUTE_MIN_ADVANCED_SUBJECTS,
+  };
 }
 
 export function readCoursesConfig(source: Record<string, string | undefined> = process.env): CoursesConfig {

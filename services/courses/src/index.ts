@@ -1,3 +1,9 @@
-export { type CoursesConfig, coursesConfigSchema, readCoursesConfig, type RoutePolicy, routePolicyOf } from './config';
-export { type CoursesDeps, type CoursesService, coursesMigrations, createCoursesService } from './service';
+export {
+  type CoursesConfig,
+  coursesConfigSchema,
+  type RoutePolicy,
+  readCoursesConfig,
+  routePolicyOf,
+} from './config';
 export type { CoursesDemoSummary } from './demo/seed-demo-courses';
+export { type CoursesDeps, type CoursesService, coursesMigrations, createCoursesService } from './service';

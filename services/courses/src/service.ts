@@ -8,8 +8,8 @@ import type { RoutePolicy } from './config';
 import { registryReadModelGroup, subscribeRegistryReadModel } from './consumers/registry-read-model';
 import { type CoursesDemoSummary, seedDemoCourses } from './demo/seed-demo-courses';
 import { enrollmentsRouter } from './http/enrollments-router';
-import { coursesOpenApi } from './http/openapi';
 import { offeringsRouter } from './http/offerings-router';
+import { coursesOpenApi } from './http/openapi';
 import { routesRouter } from './http/routes-router';
 import { teachersRouter } from './http/teachers-router';
 import { outbox } from './store/schema';
@@ -60,7 +60,10 @@ export function createCoursesService(deps: CoursesDeps): CoursesService {
       app.use(teachersRouter(db));
       app.use(
         deadLetterRouter(bus, [registryReadModelGroup], (req) =>
-          assertAllowed(isNetworkAdmin(requireActor(req)), 'Only a network administrator operates dead letters'),
+          assertAllowed(
+            isNetworkAdmin(requireActor(req)),
+            'Only a network administrator operates dead letters',
+          ),
         ),
       );
     },

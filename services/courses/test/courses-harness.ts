@@ -1,4 +1,10 @@
-import { type Actor, createStaticVerifier, generateSigningKey, type RoleGrant, TokenIssuer } from '@mathnet/auth';
+import {
+  type Actor,
+  createStaticVerifier,
+  generateSigningKey,
+  type RoleGrant,
+  TokenIssuer,
+} from '@mathnet/auth';
 import { createEventBus, type EventBus, type EventRecorder, recordEvents } from '@mathnet/bus';
 import { createEvent, type OrganisationKind, type RoleAssignment } from '@mathnet/contracts';
 import { createDatabase, type DatabaseHandle } from '@mathnet/db';
@@ -24,7 +30,10 @@ export interface CoursesHarness {
   /** Publishes organisation.registered and waits until the read model has it. */
   organisation(kind: OrganisationKind, name?: string): Promise<string>;
   /** Publishes person.registered (or updated) and waits until the read model has that version. */
-  person(roles: RoleAssignment[], options?: { birthDate?: string | null; id?: string; version?: number; givenName?: string }): Promise<string>;
+  person(
+    roles: RoleAssignment[],
+    options?: { birthDate?: string | null; id?: string; version?: number; givenName?: string },
+  ): Promise<string>;
   api: ReturnType<typeof jsonClient>;
   close(): Promise<void>;
 }
@@ -39,17 +48,31 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10
   }
 }
 
-export async function startCourses(label: string, routePolicy: RoutePolicy = defaultPolicy): Promise<CoursesHarness> {
+export async function startCourses(
+  label: string,
+  routePolicy: RoutePolicy = defaultPolicy,
+): Promise<CoursesHarness> {
   const logger = createLogger(`test-${label}`, process.env.LOG_LEVEL ?? 'silent');
   const testDb = await createTestDatabase(label);
   const testBus = await createTestBus(label);
   const database = await createDatabase(testDb.url, { logger });
-  const bus = createEventBus(testBus.url, { logger, exchange: testBus.exchange, queuePrefix: testBus.queuePrefix });
+  const bus = createEventBus(testBus.url, {
+    logger,
+    exchange: testBus.exchange,
+    queuePrefix: testBus.queuePrefix,
+  });
   await bus.start();
   const key = generateSigningKey();
   const issuer = new TokenIssuer({ key });
   const verifier = createStaticVerifier(() => [key]);
-  const courses = createCoursesService({ database, bus, logger, verifier, routePolicy, processMetrics: false });
+  const courses = createCoursesService({
+    database,
+    bus,
+    logger,
+    verifier,
+    routePolicy,
+    processMetrics: false,
+  });
   await courses.start();
   const events = await recordEvents(bus, { group: 'test.courses-events', patterns: ['mathnet.courses.#'] });
   const server: RunningServer = await listen(courses.app, 0, '127.0.0.1');
@@ -66,7 +89,8 @@ export async function startCourses(label: string, routePolicy: RoutePolicy = def
     events,
     api: jsonClient(server.url),
     token: (actor) => issuer.issueAccessToken(actor).accessToken,
-    tokenFor: (personId, roles) => issuer.issueAccessToken({ subject: personId, kind: 'person', roles }).accessToken,
+    tokenFor: (personId, roles) =>
+      issuer.issueAccessToken({ subject: personId, kind: 'person', roles }).accessToken,
     async organisation(kind, name = `${kind} ${Math.random().toString(36).slice(2, 7)}`) {
       const id = uuidv7();
       await publish('mathnet.registry.organisation.registered', id, {
@@ -79,22 +103,30 @@ export async function startCourses(label: string, routePolicy: RoutePolicy = def
         status: 'active',
         version: 1,
       });
-      await until(async () => (await db.select().from(organisationView).where(eq(organisationView.id, id))).length === 1, `organisation ${id}`);
+      await until(
+        async () =>
+          (await db.select().from(organisationView).where(eq(organisationView.id, id))).length === 1,
+        `organisation ${id}`,
+      );
       return id;
     },
     async person(roles, options = {}) {
       const id = options.id ?? uuidv7();
       const version = options.version ?? 1;
-      await publish(version === 1 ? 'mathnet.registry.person.registered' : 'mathnet.registry.person.updated', id, {
+      await publish(
+        version === 1 ? 'mathnet.registry.person.registered' : 'mathnet.registry.person.updated',
         id,
-        givenName: options.givenName ?? 'Иван',
-        familyName: 'Тестов',
-        middleName: null,
-        birthDate: options.birthDate === undefined ? '2009-09-01' : options.birthDate,
-        roles,
-        status: 'active',
-        version,
-      });
+        {
+          id,
+          givenName: options.givenName ?? 'Иван',
+          familyName: 'Тестов',
+          middleName: null,
+          birthDate: options.birthDate === undefined ? '2009-09-01' : options.birthDate,
+          roles,
+          status: 'active',
+          version,
+        },
+      );
       await until(
         async () => (await db.select().from(personView).where(eq(personView.id, id)))[0]?.version === version,
         `person ${id} v${version}`,
@@ -118,7 +150,11 @@ export function jsonClient(baseUrl: string) {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     let json: unknown;
     try {

@@ -67,9 +67,17 @@ describe('dead letters of the read model (admin)', function () {
 
   it('parks an event that breaks its contract, shows it with the error to the network admin, and replays it', async () => {
     const authority = await h.organisation('authority');
-    const admin = h.tokenFor('00000000-0000-7000-8000-000000000001', [{ role: 'network_admin', organisationId: authority }]);
-    const coordinator = h.tokenFor('00000000-0000-7000-8000-000000000002', [{ role: 'school_admin', organisationId: authority }]);
-    const broken = createEvent({ source: '/mathnet/registry', type: 'mathnet.registry.person.updated', data: { id: 'not-a-uuid' } });
+    const admin = h.tokenFor('00000000-0000-7000-8000-000000000001', [
+      { role: 'network_admin', organisationId: authority },
+    ]);
+    const coordinator = h.tokenFor('00000000-0000-7000-8000-000000000002', [
+      { role: 'school_admin', organisationId: authority },
+    ]);
+    const broken = createEvent({
+      source: '/mathnet/registry',
+      type: 'mathnet.registry.person.updated',
+      data: { id: 'not-a-uuid' },
+    });
     await h.bus.publish([broken]);
     const path = '/v1/admin/dead-letters/courses.registry-read-model';
     let parked = await h.api('GET', path, admin);

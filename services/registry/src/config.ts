@@ -6,7 +6,9 @@ export const registryConfigSchema = z.object({
   /** HTTP port of the registry process (distributed mode). */
   PORT: env.port(8081),
   /** `postgres://…` or `pglite://<dir>` / `pglite://memory`. */
-  DATABASE_URL: env.url(['postgres://', 'postgresql://', 'pglite://']).default('postgres://postgres@127.0.0.1:5432/mathnet_registry'),
+  DATABASE_URL: env
+    .url(['postgres://', 'postgresql://', 'pglite://'])
+    .default('postgres://postgres@127.0.0.1:5432/mathnet_registry'),
   /** `amqp://…` or `memory://`. */
   BUS_URL: env.url(['amqp://', 'amqps://', 'memory://']).default('amqp://guest:guest@127.0.0.1:5672'),
   /** E-mail of the network administrator created on first start. */
@@ -29,7 +31,9 @@ export type RegistryConfig = z.infer<typeof registryConfigSchema>;
 export function readRegistryConfig(source: Record<string, string | undefined> = process.env): RegistryConfig {
   const config = loadConfigOrExit(registryConfigSchema, source);
   if (config.NODE_ENV === 'production' && config.MATHNET_ADMIN_PASSWORD === 'mathnet-admin') {
-    process.stderr.write('Invalid configuration:\n  - MATHNET_ADMIN_PASSWORD: the default password is refused in production; set your own\n');
+    process.stderr.write(
+      'Invalid configuration:\n  - MATHNET_ADMIN_PASSWORD: the default password is refused in production; set your own\n',
+    );
     process.exit(78);
   }
   return config;

@@ -1,3 +1,8 @@
 export { type RegistryConfig, readRegistryConfig, registryConfigSchema } from './config';
 export { type DemoSummary, demoPassword } from './demo/seed-demo-district';
-export { createRegistryService, type RegistryDeps, type RegistryService, registryMigrations } from './service';
+export {
+  createRegistryService,
+  type RegistryDeps,
+  type RegistryService,
+  registryMigrations,
+} from './service';

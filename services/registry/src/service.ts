@@ -6,15 +6,15 @@ import { createHttpApp, type Logger } from '@mathnet/kit';
 import type { Express } from 'express';
 import type { RegistryConfig } from './config';
 import { type DemoSummary, seedDemoDistrict } from './demo/seed-demo-district';
-import { ensureNetworkAdmin } from './identity/bootstrap-admin';
-import { KeyStore } from './identity/key-store';
-import { TokenService } from './identity/token-service';
 import { adminRouter } from './http/admin-router';
 import { authRouter } from './http/auth-router';
 import { clientsRouter } from './http/clients-router';
 import { registryOpenApi } from './http/openapi';
 import { organisationsRouter } from './http/organisations-router';
 import { peopleRouter } from './http/people-router';
+import { ensureNetworkAdmin } from './identity/bootstrap-admin';
+import { KeyStore } from './identity/key-store';
+import { TokenService } from './identity/token-service';
 import { outbox } from './store/schema';
 
 export interface RegistryDeps {

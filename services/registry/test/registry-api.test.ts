@@ -14,8 +14,14 @@ describe('registry API', function () {
     h = await startRegistry('registry-api');
     api = client(h.url);
     admin = await api.login(adminEmail, adminPassword);
-    const a = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Школа А', kind: 'school' } });
-    const b = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Школа Б', kind: 'school' } });
+    const a = await api.call('POST', '/v1/organisations', {
+      token: admin,
+      body: { name: 'Школа А', kind: 'school' },
+    });
+    const b = await api.call('POST', '/v1/organisations', {
+      token: admin,
+      body: { name: 'Школа Б', kind: 'school' },
+    });
     schoolA = a.body.id;
     schoolB = b.body.id;
   });
@@ -32,15 +38,26 @@ describe('registry API', function () {
 
   describe('organisations', () => {
     it('registers an organisation from the minimal body, lists it, and emits registered once', async () => {
-      const res = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Школа №1', kind: 'school' } });
+      const res = await api.call('POST', '/v1/organisations', {
+        token: admin,
+        body: { name: 'Школа №1', kind: 'school' },
+      });
       expect(res.status).to.equal(201);
-      expect(res.body).to.include({ name: 'Школа №1', kind: 'school', status: 'active', isHub: false, version: 1 });
+      expect(res.body).to.include({
+        name: 'Школа №1',
+        kind: 'school',
+        status: 'active',
+        isHub: false,
+        version: 1,
+      });
       expect(res.headers.get('etag')).to.equal('W/"1"');
       expect(res.headers.get('location')).to.equal(`/v1/organisations/${res.body.id}`);
       const list = await api.call('GET', '/v1/organisations?limit=200', { token: admin });
       expect(list.status).to.equal(200);
       expect(list.body.items.map((o: { id: string }) => o.id)).to.include(res.body.id);
-      const event = await h.events.waitFor((e) => e.type === 'mathnet.registry.organisation.registered' && e.subject === res.body.id);
+      const event = await h.events.waitFor(
+        (e) => e.type === 'mathnet.registry.organisation.registered' && e.subject === res.body.id,
+      );
       expect(event.data).to.include({ id: res.body.id, name: 'Школа №1', kind: 'school', version: 1 });
       expect(event.source).to.equal('/mathnet/registry');
       expect(h.events.events.filter((e: CloudEvent) => e.subject === res.body.id)).to.have.length(1);
@@ -68,7 +85,10 @@ describe('registry API', function () {
         expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
         expect(res.body.type).to.match(/^https:\/\/mathnet\.dev\/problems\//);
       }
-      const unknownKind = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'x', kind: 'castle' } });
+      const unknownKind = await api.call('POST', '/v1/organisations', {
+        token: admin,
+        body: { name: 'x', kind: 'castle' },
+      });
       expect(unknownKind.body.errors[0].path).to.equal('kind');
       const badId = await api.call('GET', '/v1/organisations/not-a-uuid', { token: admin });
       expect(badId.status).to.equal(404);
@@ -79,7 +99,10 @@ describe('registry API', function () {
     });
 
     it('patches with If-Match, answers 412 on a stale ETag, emits updated', async () => {
-      const created = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Школа 7', kind: 'school' } });
+      const created = await api.call('POST', '/v1/organisations', {
+        token: admin,
+        body: { name: 'Школа 7', kind: 'school' },
+      });
       const id = created.body.id;
       const ok = await api.call('PATCH', `/v1/organisations/${id}`, {
         token: admin,
@@ -88,30 +111,53 @@ describe('registry API', function () {
       });
       expect(ok.status).to.equal(200);
       expect(ok.body).to.include({ isHub: true, version: 2 });
-      const stale = await api.call('PATCH', `/v1/organisations/${id}`, { token: admin, body: { name: 'Y' }, headers: { 'if-match': 'W/"1"' } });
+      const stale = await api.call('PATCH', `/v1/organisations/${id}`, {
+        token: admin,
+        body: { name: 'Y' },
+        headers: { 'if-match': 'W/"1"' },
+      });
       expect(stale.status).to.equal(412);
-      const event = await h.events.waitFor((e) => e.type === 'mathnet.registry.organisation.updated' && e.subject === id);
+      const event = await h.events.waitFor(
+        (e) => e.type === 'mathnet.registry.organisation.updated' && e.subject === id,
+      );
       expect(event.data).to.include({ isHub: true, version: 2 });
     });
 
     it('pages with cursors and filters by kind and text', async () => {
       for (const n of [1, 2, 3]) {
-        await api.call('POST', '/v1/organisations', { token: admin, body: { name: `Университет ${n}`, kind: 'university' } });
+        await api.call('POST', '/v1/organisations', {
+          token: admin,
+          body: { name: `Университет ${n}`, kind: 'university' },
+        });
       }
       const first = await api.call('GET', '/v1/organisations?kind=university&limit=2', { token: admin });
       expect(first.body.items).to.have.length(2);
       expect(first.body.nextCursor).to.be.a('string');
-      const second = await api.call('GET', `/v1/organisations?kind=university&limit=2&cursor=${first.body.nextCursor}`, { token: admin });
+      const second = await api.call(
+        'GET',
+        `/v1/organisations?kind=university&limit=2&cursor=${first.body.nextCursor}`,
+        { token: admin },
+      );
       expect(second.body.items).to.have.length(1);
       expect(second.body.nextCursor).to.equal(null);
-      const text = await api.call('GET', `/v1/organisations?q=${encodeURIComponent('университет 2')}`, { token: admin });
+      const text = await api.call('GET', `/v1/organisations?q=${encodeURIComponent('университет 2')}`, {
+        token: admin,
+      });
       expect(text.body.items.map((o: { name: string }) => o.name)).to.deep.equal(['Университет 2']);
     });
 
     it('replays a create with the same Idempotency-Key instead of creating twice', async () => {
       const headers = { 'idempotency-key': 'create-centre-1' };
-      const one = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Центр', kind: 'gifted_centre' }, headers });
-      const two = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Центр', kind: 'gifted_centre' }, headers });
+      const one = await api.call('POST', '/v1/organisations', {
+        token: admin,
+        body: { name: 'Центр', kind: 'gifted_centre' },
+        headers,
+      });
+      const two = await api.call('POST', '/v1/organisations', {
+        token: admin,
+        body: { name: 'Центр', kind: 'gifted_centre' },
+        headers,
+      });
       expect(two.status).to.equal(201);
       expect(two.body.id).to.equal(one.body.id);
       const list = await api.call('GET', '/v1/organisations?kind=gifted_centre', { token: admin });
@@ -127,13 +173,17 @@ describe('registry API', function () {
     before(async () => {
       const coord = await api.call('POST', '/v1/people', {
         token: admin,
-        body: person(schoolA, 'school_admin', { account: { email: 'coord.a@test.local', password: 'coord-password' } }),
+        body: person(schoolA, 'school_admin', {
+          account: { email: 'coord.a@test.local', password: 'coord-password' },
+        }),
       });
       expect(coord.status).to.equal(201);
       coordinatorA = await api.login('coord.a@test.local', 'coord-password');
       const s = await api.call('POST', '/v1/people', {
         token: coordinatorA,
-        body: person(schoolA, 'student', { account: { email: 'Student.A@test.local', password: 'student-password' } }),
+        body: person(schoolA, 'student', {
+          account: { email: 'Student.A@test.local', password: 'student-password' },
+        }),
       });
       expect(s.status).to.equal(201);
       studentId = s.body.id;
@@ -144,16 +194,23 @@ describe('registry API', function () {
       const res = await api.call('POST', '/v1/people', { token: admin, body: person(schoolB) });
       const withContacts = await api.call('POST', '/v1/people', {
         token: admin,
-        body: person(schoolB, 'student', { contacts: { phone: '+7 900 000-00-00' }, birthDate: '2010-03-01' }),
+        body: person(schoolB, 'student', {
+          contacts: { phone: '+7 900 000-00-00' },
+          birthDate: '2010-03-01',
+        }),
       });
       expect(withContacts.body.contacts).to.deep.equal({ phone: '+7 900 000-00-00' });
       const withContactsEvent = await h.events.waitFor((e) => e.subject === withContacts.body.id);
       expect(withContactsEvent.data).to.not.have.property('contacts');
       expect(withContactsEvent.data).to.include({ birthDate: '2010-03-01' });
       expect(res.status).to.equal(201);
-      expect(res.body.roles).to.deep.equal([{ role: 'student', organisationId: schoolB, grade: 10, classLetter: null, studentId: null }]);
+      expect(res.body.roles).to.deep.equal([
+        { role: 'student', organisationId: schoolB, grade: 10, classLetter: null, studentId: null },
+      ]);
       expect(res.body.account).to.equal(null);
-      const event = await h.events.waitFor((e) => e.type === 'mathnet.registry.person.registered' && e.subject === res.body.id);
+      const event = await h.events.waitFor(
+        (e) => e.type === 'mathnet.registry.person.registered' && e.subject === res.body.id,
+      );
       expect(event.data).to.not.have.property('contacts');
       expect(event.data).to.not.have.property('account');
     });
@@ -165,7 +222,10 @@ describe('registry API', function () {
     });
 
     it('forbids a coordinator to make a network admin', async () => {
-      const res = await api.call('POST', '/v1/people', { token: coordinatorA, body: person(schoolA, 'network_admin') });
+      const res = await api.call('POST', '/v1/people', {
+        token: coordinatorA,
+        body: person(schoolA, 'network_admin'),
+      });
       expect(res.status).to.equal(403);
     });
 
@@ -175,7 +235,10 @@ describe('registry API', function () {
       expect((await api.call('GET', `/v1/people/${other.body.id}`, { token: student })).status).to.equal(403);
       const list = await api.call('GET', '/v1/people', { token: student });
       expect(list.body.items.map((p: { id: string }) => p.id)).to.deep.equal([studentId]);
-      expect((await api.call('PATCH', `/v1/people/${other.body.id}`, { token: student, body: { givenName: 'X' } })).status).to.equal(403);
+      expect(
+        (await api.call('PATCH', `/v1/people/${other.body.id}`, { token: student, body: { givenName: 'X' } }))
+          .status,
+      ).to.equal(403);
     });
 
     it('lets a parent read their child', async () => {
@@ -194,19 +257,40 @@ describe('registry API', function () {
 
     it('scopes a coordinator to their own school', async () => {
       const inB = await api.call('POST', '/v1/people', { token: admin, body: person(schoolB, 'teacher') });
-      expect((await api.call('GET', `/v1/people/${inB.body.id}`, { token: coordinatorA })).status).to.equal(403);
-      expect((await api.call('PATCH', `/v1/people/${inB.body.id}`, { token: coordinatorA, body: { givenName: 'Z' } })).status).to.equal(403);
-      expect((await api.call('GET', `/v1/people?organisationId=${schoolB}`, { token: coordinatorA })).status).to.equal(403);
-      const mine = await api.call('GET', `/v1/people?organisationId=${schoolA}&role=student`, { token: coordinatorA });
+      expect((await api.call('GET', `/v1/people/${inB.body.id}`, { token: coordinatorA })).status).to.equal(
+        403,
+      );
+      expect(
+        (
+          await api.call('PATCH', `/v1/people/${inB.body.id}`, {
+            token: coordinatorA,
+            body: { givenName: 'Z' },
+          })
+        ).status,
+      ).to.equal(403);
+      expect(
+        (await api.call('GET', `/v1/people?organisationId=${schoolB}`, { token: coordinatorA })).status,
+      ).to.equal(403);
+      const mine = await api.call('GET', `/v1/people?organisationId=${schoolA}&role=student`, {
+        token: coordinatorA,
+      });
       expect(mine.status).to.equal(200);
       expect(mine.body.items.length).to.be.greaterThan(0);
       for (const p of mine.body.items) {
-        expect(p.roles.some((r: { role: string; organisationId: string }) => r.role === 'student' && r.organisationId === schoolA)).to.equal(true);
+        expect(
+          p.roles.some(
+            (r: { role: string; organisationId: string }) =>
+              r.role === 'student' && r.organisationId === schoolA,
+          ),
+        ).to.equal(true);
       }
     });
 
     it('validates roles: unknown organisation, parent without a student, duplicate e-mail', async () => {
-      const unknownOrg = await api.call('POST', '/v1/people', { token: admin, body: person('01890000-0000-7000-8000-000000000000') });
+      const unknownOrg = await api.call('POST', '/v1/people', {
+        token: admin,
+        body: person('01890000-0000-7000-8000-000000000000'),
+      });
       expect(unknownOrg.status).to.equal(400);
       const parent = await api.call('POST', '/v1/people', {
         token: admin,
@@ -215,7 +299,9 @@ describe('registry API', function () {
       expect(parent.status).to.equal(400);
       const dup = await api.call('POST', '/v1/people', {
         token: admin,
-        body: person(schoolA, 'teacher', { account: { email: 'coord.a@test.local', password: 'another-pass' } }),
+        body: person(schoolA, 'teacher', {
+          account: { email: 'coord.a@test.local', password: 'another-pass' },
+        }),
       });
       expect(dup.status).to.equal(409);
     });
@@ -227,12 +313,17 @@ describe('registry API', function () {
       });
       expect(res.status).to.equal(200);
       expect(res.body.version).to.equal(2);
-      const event = await h.events.waitFor((e) => e.type === 'mathnet.registry.person.updated' && e.subject === studentId);
+      const event = await h.events.waitFor(
+        (e) => e.type === 'mathnet.registry.person.updated' && e.subject === studentId,
+      );
       expect(event.data).to.deep.include({ version: 2 });
     });
 
     it('searches people by name', async () => {
-      await api.call('POST', '/v1/people', { token: admin, body: { ...person(schoolB), givenName: 'Евдокия', familyName: 'Щукина' } });
+      await api.call('POST', '/v1/people', {
+        token: admin,
+        body: { ...person(schoolB), givenName: 'Евдокия', familyName: 'Щукина' },
+      });
       const res = await api.call('GET', `/v1/people?q=${encodeURIComponent('щукина')}`, { token: admin });
       expect(res.body.items.map((p: { familyName: string }) => p.familyName)).to.deep.equal(['Щукина']);
     });
@@ -252,15 +343,25 @@ describe('registry republish (rebuild read models)', function () {
   it('re-emits every organisation and person as updated, for the network admin only', async () => {
     const api = client(h.url);
     const admin = await api.login(adminEmail, adminPassword);
-    const school = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Школа R', kind: 'school' } });
+    const school = await api.call('POST', '/v1/organisations', {
+      token: admin,
+      body: { name: 'Школа R', kind: 'school' },
+    });
     const res = await api.call('POST', '/v1/admin/republish', { token: admin });
     expect(res.status).to.equal(202);
     expect(res.body).to.deep.equal({ organisations: 2, people: 1 });
-    const event = await h.events.waitFor((e) => e.type === 'mathnet.registry.organisation.updated' && e.subject === school.body.id);
+    const event = await h.events.waitFor(
+      (e) => e.type === 'mathnet.registry.organisation.updated' && e.subject === school.body.id,
+    );
     expect(event.data).to.include({ name: 'Школа R', version: 1 });
     await api.call('POST', '/v1/people', {
       token: admin,
-      body: { givenName: 'К', familyName: 'К', roles: [{ role: 'school_admin', organisationId: school.body.id }], account: { email: 'k@r.test', password: 'password-k' } },
+      body: {
+        givenName: 'К',
+        familyName: 'К',
+        roles: [{ role: 'school_admin', organisationId: school.body.id }],
+        account: { email: 'k@r.test', password: 'password-k' },
+      },
     });
     const coordinator = await api.login('k@r.test', 'password-k');
     expect((await api.call('POST', '/v1/admin/republish', { token: coordinator })).status).to.equal(403);

@@ -21,7 +21,11 @@ export async function startRegistry(label: string): Promise<RegistryHarness> {
   const testDb: TestDatabase = await createTestDatabase(label);
   const testBus = await createTestBus(label);
   const database: DatabaseHandle = await createDatabase(testDb.url, { logger });
-  const bus = createEventBus(testBus.url, { logger, exchange: testBus.exchange, queuePrefix: testBus.queuePrefix });
+  const bus = createEventBus(testBus.url, {
+    logger,
+    exchange: testBus.exchange,
+    queuePrefix: testBus.queuePrefix,
+  });
   await bus.start();
   const events = await recordEvents(bus, { group: 'test.registry-events', patterns: ['mathnet.registry.#'] });
   const registry = createRegistryService({
@@ -57,14 +61,22 @@ export async function startRegistry(label: string): Promise<RegistryHarness> {
 
 /** A small JSON client for tests. */
 export function client(baseUrl: string) {
-  const call = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  ) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     const text = await res.text();
     let json: unknown;
     try {

@@ -41,13 +41,17 @@ describe('registry token endpoint (RFC 6749)', function () {
   });
 
   it('answers invalid_request, unsupported_grant_type', async () => {
-    expect((await form({ grant_type: 'password', username: adminEmail })).body.error).to.equal('invalid_request');
+    expect((await form({ grant_type: 'password', username: adminEmail })).body.error).to.equal(
+      'invalid_request',
+    );
     expect((await form({ grant_type: 'implicit' })).body.error).to.equal('unsupported_grant_type');
     expect((await form({})).body.error).to.equal('invalid_request');
   });
 
   it('rotates refresh tokens and revokes the family when a used one comes back', async () => {
-    const login = await api.call('POST', '/auth/token', { body: { grant_type: 'password', username: adminEmail, password: adminPassword } });
+    const login = await api.call('POST', '/auth/token', {
+      body: { grant_type: 'password', username: adminEmail, password: adminPassword },
+    });
     const first = login.body.refresh_token;
     const second = await form({ grant_type: 'refresh_token', refresh_token: first });
     expect(second.status).to.equal(200);
@@ -61,15 +65,27 @@ describe('registry token endpoint (RFC 6749)', function () {
 
   it('issues client_credentials tokens to a school machine client; wrong secret is invalid_client', async () => {
     const admin = await api.login(adminEmail, adminPassword);
-    const school = await api.call('POST', '/v1/organisations', { token: admin, body: { name: 'Школа М', kind: 'school' } });
-    const created = await api.call('POST', `/v1/organisations/${school.body.id}/clients`, { token: admin, body: { name: 'Moodle' } });
+    const school = await api.call('POST', '/v1/organisations', {
+      token: admin,
+      body: { name: 'Школа М', kind: 'school' },
+    });
+    const created = await api.call('POST', `/v1/organisations/${school.body.id}/clients`, {
+      token: admin,
+      body: { name: 'Moodle' },
+    });
     expect(created.status).to.equal(201);
     const { clientId, clientSecret } = created.body;
-    const ok = await form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+    const ok = await form({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
     expect(ok.status).to.equal(200);
     expect(ok.body).to.not.have.property('refresh_token');
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-    expect((await form({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` })).status).to.equal(200);
+    expect(
+      (await form({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` })).status,
+    ).to.equal(200);
     const bad = await form({ grant_type: 'client_credentials', client_id: clientId, client_secret: 'wrong' });
     expect(bad.status).to.equal(401);
     expect(bad.body.error).to.equal('invalid_client');

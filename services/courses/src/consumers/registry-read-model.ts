@@ -1,9 +1,9 @@
 import { type EventBus, PermanentError, type Subscription } from '@mathnet/bus';
 import { organisationSnapshotSchema, personSnapshotSchema } from '@mathnet/contracts';
-import type { z } from 'zod';
 import { type Db, inboxHandler } from '@mathnet/db';
 import type { Logger } from '@mathnet/kit';
 import { sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { inbox, organisationView, personView } from '../store/schema';
 
 export const registryReadModelGroup = 'courses.registry-read-model';
@@ -21,7 +21,11 @@ function parseOrPark<S extends z.ZodType>(schema: S, data: unknown, type: string
  * event, and an upsert only wins when its `version` is newer, so events arriving
  * out of order never roll a row back.
  */
-export async function subscribeRegistryReadModel(bus: EventBus, db: Db, logger: Logger): Promise<Subscription> {
+export async function subscribeRegistryReadModel(
+  bus: EventBus,
+  db: Db,
+  logger: Logger,
+): Promise<Subscription> {
   return bus.subscribe({
     group: registryReadModelGroup,
     patterns: ['mathnet.registry.organisation.*', 'mathnet.registry.person.*'],
@@ -66,7 +70,11 @@ export async function subscribeRegistryReadModel(bus: EventBus, db: Db, logger: 
         await tx
           .insert(personView)
           .values(row)
-          .onConflictDoUpdate({ target: personView.id, set: row, setWhere: sql`${personView.version} < excluded.version` });
+          .onConflictDoUpdate({
+            target: personView.id,
+            set: row,
+            setWhere: sql`${personView.version} < excluded.version`,
+          });
         logger.debug({ personId: person.id, version: person.version }, 'person view updated');
       },
     }),

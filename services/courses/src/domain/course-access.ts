@@ -17,7 +17,10 @@ const homeCoordinator = (actor: Actor, p: EnrollmentParties) =>
   p.homeSchoolId !== null && hasRole(actor, 'school_admin', p.homeSchoolId);
 
 /** The learner, a parent, or the home-school coordinator on their behalf. */
-export function mayRequestFor(actor: Actor, p: Pick<EnrollmentParties, 'studentId' | 'homeSchoolId'>): boolean {
+export function mayRequestFor(
+  actor: Actor,
+  p: Pick<EnrollmentParties, 'studentId' | 'homeSchoolId'>,
+): boolean {
   return (
     isNetworkAdmin(actor) ||
     isSelf(actor, p.studentId) ||

@@ -12,15 +12,16 @@ describe('enrollment state machine', () => {
     expect(() => assertTransition('withdraw', 'waitlisted', false)).to.not.throw();
   });
   it('refuses illegal transitions with a 409 naming the current status', () => {
-    const cases: [Parameters<typeof assertTransition>[0], Parameters<typeof assertTransition>[1], boolean][] = [
-      ['complete', 'withdrawn', false],
-      ['accept', 'enrolled', false],
-      ['accept', 'waitlisted', false],
-      ['approve', 'requested', true],
-      ['consent', 'requested', false],
-      ['withdraw', 'completed', false],
-      ['reject', 'enrolled', false],
-    ];
+    const cases: [Parameters<typeof assertTransition>[0], Parameters<typeof assertTransition>[1], boolean][] =
+      [
+        ['complete', 'withdrawn', false],
+        ['accept', 'enrolled', false],
+        ['accept', 'waitlisted', false],
+        ['approve', 'requested', true],
+        ['consent', 'requested', false],
+        ['withdraw', 'completed', false],
+        ['reject', 'enrolled', false],
+      ];
     for (const [action, status, consent] of cases) {
       expect(() => assertTransition(action, status, consent), `${action} ${status}`).to.throw(ConflictError);
     }

@@ -27,7 +27,10 @@ function slotsOverlap(a: Slot, b: Slot): boolean {
 }
 
 /** The first offering among `others` whose weekly slots clash with `candidate` in overlapping terms. */
-export function findClash<T extends Timetabled>(candidate: Timetabled, others: T[]): { with: T; slot: Slot } | undefined {
+export function findClash<T extends Timetabled>(
+  candidate: Timetabled,
+  others: T[],
+): { with: T; slot: Slot } | undefined {
   for (const other of others) {
     if (other.id === candidate.id || !termsOverlap(candidate, other)) continue;
     for (const slot of candidate.schedule) {

@@ -3,8 +3,12 @@ import { z } from 'zod';
 import '@mathnet/kit';
 
 export const enrollmentRequestSchema = z.strictObject({ studentId: z.uuid() }).openapi('EnrollmentRequest');
-export const reasonSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }).openapi('StepReason');
-export const rejectSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000) }).openapi('Rejection');
+export const reasonSchema = z
+  .strictObject({ reason: z.string().trim().min(1).max(2000).optional() })
+  .openapi('StepReason');
+export const rejectSchema = z
+  .strictObject({ reason: z.string().trim().min(1).max(2000) })
+  .openapi('Rejection');
 export const completeSchema = z
   .strictObject({
     passed: z.boolean(),
@@ -44,7 +48,12 @@ export const enrollmentSchema = z
     needsConsent: z.boolean(),
     reason: z.string().nullable(),
     result: z
-      .object({ mark: z.string().nullable(), hours: z.number().nullable(), passed: z.boolean(), certificateNumber: z.string().nullable() })
+      .object({
+        mark: z.string().nullable(),
+        hours: z.number().nullable(),
+        passed: z.boolean(),
+        certificateNumber: z.string().nullable(),
+      })
       .nullable(),
     credit: z
       .object({
@@ -61,7 +70,16 @@ export const enrollmentSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     steps: z
-      .array(z.object({ action: z.string(), from: z.string().nullable(), to: z.string(), actorId: z.string(), reason: z.string().nullable(), at: z.string() }))
+      .array(
+        z.object({
+          action: z.string(),
+          from: z.string().nullable(),
+          to: z.string(),
+          actorId: z.string(),
+          reason: z.string().nullable(),
+          at: z.string(),
+        }),
+      )
       .optional(),
   })
   .openapi('Enrollment');

@@ -1,14 +1,21 @@
 import { type Actor, isNetworkAdmin, organisationsWithRole, requireActor } from '@mathnet/auth';
 import type { Db, UnitOfWork } from '@mathnet/db';
 import { InputError, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
-import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { Router } from 'express';
 import { mayReadEnrollment } from '../domain/course-access';
 import { findEnrollmentRow, hydrateEnrollments, stepsOf } from '../store/enrollment-store';
 import { findOfferingRow } from '../store/offering-store';
 import { enrollments, offerings } from '../store/schema';
 import { EnrollmentWorkflow } from '../workflows/enrollment-workflow';
-import { completeSchema, creditSchema, enrollmentListQuerySchema, enrollmentRequestSchema, reasonSchema, rejectSchema } from './enrollment-schemas';
+import {
+  completeSchema,
+  creditSchema,
+  enrollmentListQuerySchema,
+  enrollmentRequestSchema,
+  reasonSchema,
+  rejectSchema,
+} from './enrollment-schemas';
 import { uuidParam } from './params';
 
 /** What part of the enrollments an actor may list (SQL over enrollments joined with offerings). */
@@ -16,18 +23,24 @@ function visibility(actor: Actor): SQL | undefined {
   if (isNetworkAdmin(actor)) return undefined;
   const staffOrgs = organisationsWithRole(actor, ['school_admin', 'teacher', 'partner']);
   const children = actor.roles.flatMap((r) => (r.role === 'parent' && r.studentId ? [r.studentId] : []));
-  const visible: SQL[] = [eq(enrollments.studentId, actor.subject)];
+  const visible: SQL[] = [];
+  // A machine client's subject is not a person id (and not a UUID): it sees only through its organisation.
+  if (actor.kind === 'person' && uuidPattern.test(actor.subject))
+    visible.push(eq(enrollments.studentId, actor.subject));
   if (children.length) visible.push(inArray(enrollments.studentId, children));
   if (staffOrgs.length) {
     visible.push(inArray(enrollments.homeSchoolId, staffOrgs), inArray(offerings.providerId, staffOrgs));
   }
-  return or(...visible);
+  return visible.length ? or(...visible) : sql`false`;
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new InputError('cursor: expected a cursor returned as nextCursor by a previous page');
+  if (!/^[0-9a-f-]{36}$/.test(id))
+    throw new InputError('cursor: expected a cursor returned as nextCursor by a previous page');
   return id;
 }
 
@@ -61,7 +74,12 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
     if (query.offeringId) where.push(eq(enrollments.offeringId, query.offeringId));
     if (query.status) where.push(eq(enrollments.status, query.status));
     if (query.organisationId) {
-      where.push(or(eq(enrollments.homeSchoolId, query.organisationId), eq(offerings.providerId, query.organisationId))!);
+      where.push(
+        or(
+          eq(enrollments.homeSchoolId, query.organisationId),
+          eq(offerings.providerId, query.organisationId),
+        )!,
+      );
     }
     const after = decodeCursor(query.cursor);
     if (after) where.push(gt(enrollments.id, after));
@@ -85,7 +103,12 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
     const row = await findEnrollmentRow(db, uuidParam(req.params.id, 'enrollment'));
     if (!row) throw new NotFoundError(`No enrollment ${req.params.id}`);
     const offering = (await findOfferingRow(db, row.offeringId))!;
-    const parties = { studentId: row.studentId, homeSchoolId: row.homeSchoolId, providerId: offering.providerId, teacherIds: offering.teacherIds };
+    const parties = {
+      studentId: row.studentId,
+      homeSchoolId: row.homeSchoolId,
+      providerId: offering.providerId,
+      teacherIds: offering.teacherIds,
+    };
     if (!mayReadEnrollment(actor, parties)) throw new NotAllowedError('You may not see this enrollment');
     const [enrollment] = await hydrateEnrollments(db, [row]);
     setEtag(res, row.version);

@@ -1,8 +1,8 @@
 import { type Actor, isNetworkAdmin, organisationsWithRole, requireActor } from '@mathnet/auth';
 import { type Db, idempotent, type UnitOfWork } from '@mathnet/db';
 import {
-  checkIfMatch,
   ConflictError,
+  checkIfMatch,
   idempotencyRequest,
   NotAllowedError,
   NotFoundError,
@@ -38,7 +38,7 @@ export function offeringsRouter(db: Db, work: UnitOfWork): Router {
     const actor = requireActor(req);
     const input = parseInput(offeringCreateSchema, req.body);
     if (!mayManageOfferingsOf(actor, input.providerId)) {
-      throw new NotAllowedError('Only the provider\'s coordinator (or the district) creates its offerings');
+      throw new NotAllowedError("Only the provider's coordinator (or the district) creates its offerings");
     }
     const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
       const row = await work.run((tx) => insertOffering(tx, uuidv7(), input, actor.subject));
@@ -72,22 +72,30 @@ export function offeringsRouter(db: Db, work: UnitOfWork): Router {
     const row = await work.run(async (tx, emit) => {
       const current = await findOfferingRow(tx, id, true);
       if (!current) throw new NotFoundError(`No offering ${id}`);
-      if (!mayManageOfferingsOf(actor, current.providerId)) throw new NotAllowedError('Providers edit only their own offerings');
+      if (!mayManageOfferingsOf(actor, current.providerId))
+        throw new NotAllowedError('Providers edit only their own offerings');
       if (current.status === 'archived') throw new ConflictError('An archived offering cannot be changed');
       checkIfMatch(req, current.version);
       if (patch.capacity !== undefined && patch.capacity < current.enrolledCount) {
-        throw new ConflictError(`capacity ${patch.capacity} is below the ${current.enrolledCount} seats already taken`);
+        throw new ConflictError(
+          `capacity ${patch.capacity} is below the ${current.enrolledCount} seats already taken`,
+        );
       }
       const termStart = patch.termStart === undefined ? current.termStart : patch.termStart;
       const termEnd = patch.termEnd === undefined ? current.termEnd : patch.termEnd;
-      if (termStart && termEnd && termStart > termEnd) throw new ConflictError('termStart must not be after termEnd');
+      if (termStart && termEnd && termStart > termEnd)
+        throw new ConflictError('termStart must not be after termEnd');
       let next = await updateOffering(tx, current, patch);
       if (next.status === 'published' && next.capacity > current.capacity) {
         await promoteWaitlisted(tx, next, emit);
         next = (await findOfferingRow(tx, id))!;
       }
       if (next.status === 'published') {
-        emit({ type: 'mathnet.courses.offering.updated', subject: id, data: offeringEvent(toOffering(next)) });
+        emit({
+          type: 'mathnet.courses.offering.updated',
+          subject: id,
+          data: offeringEvent(toOffering(next)),
+        });
       }
       return next;
     });
@@ -102,12 +110,18 @@ export function offeringsRouter(db: Db, work: UnitOfWork): Router {
       const row = await work.run(async (tx, emit) => {
         const current = await findOfferingRow(tx, id, true);
         if (!current) throw new NotFoundError(`No offering ${id}`);
-        if (!mayManageOfferingsOf(actor, current.providerId)) throw new NotAllowedError('Providers manage only their own offerings');
-        if (!from.includes(current.status)) throw new ConflictError(`Cannot ${action} an offering that is ${current.status}`);
+        if (!mayManageOfferingsOf(actor, current.providerId))
+          throw new NotAllowedError('Providers manage only their own offerings');
+        if (!from.includes(current.status))
+          throw new ConflictError(`Cannot ${action} an offering that is ${current.status}`);
         checkIfMatch(req, current.version);
-        const next = await updateOffering(tx, current, { status: to, ...(to === 'published' ? { publishedAt: new Date() } : {}) });
+        const next = await updateOffering(tx, current, {
+          status: to,
+          ...(to === 'published' ? { publishedAt: new Date() } : {}),
+        });
         emit({
-          type: to === 'published' ? 'mathnet.courses.offering.published' : 'mathnet.courses.offering.archived',
+          type:
+            to === 'published' ? 'mathnet.courses.offering.published' : 'mathnet.courses.offering.archived',
           subject: id,
           data: offeringEvent(toOffering(next)),
         });

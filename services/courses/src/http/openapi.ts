@@ -9,7 +9,12 @@ import {
   reasonSchema,
   rejectSchema,
 } from './enrollment-schemas';
-import { offeringCreateSchema, offeringListQuerySchema, offeringPatchSchema, offeringSchema } from './offering-schemas';
+import {
+  offeringCreateSchema,
+  offeringListQuerySchema,
+  offeringPatchSchema,
+  offeringSchema,
+} from './offering-schemas';
 import { registerRoutePaths } from './route-openapi';
 
 const idParams = z.object({ id: z.uuid() });
@@ -26,9 +31,12 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
   r.registerPath({
     method: 'post',
     path: '/v1/offerings',
-    summary: "Create an offering (draft) of the provider (its coordinator or partner staff)",
+    summary: 'Create an offering (draft) of the provider (its coordinator or partner staff)',
     tags: ['catalogue'],
-    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: json(offeringCreateSchema) },
+    request: {
+      headers: z.object({ 'idempotency-key': z.string().optional() }),
+      body: json(offeringCreateSchema),
+    },
     responses: { 201: { description: 'Created', ...json(offering) }, ...problemResponses(400, 401, 403) },
   });
   r.registerPath({
@@ -37,7 +45,10 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Search the network catalogue (published by default), filtered, sorted and paginated',
     tags: ['catalogue'],
     request: { query: offeringListQuerySchema },
-    responses: { 200: { description: 'A page', ...json(page(offering, 'OfferingPage')) }, ...problemResponses(400, 401) },
+    responses: {
+      200: { description: 'A page', ...json(page(offering, 'OfferingPage')) },
+      ...problemResponses(400, 401),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -45,15 +56,25 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'One offering (drafts only for their provider)',
     tags: ['catalogue'],
     request: { params: idParams },
-    responses: { 200: { description: 'The offering (ETag)', ...json(offering) }, ...problemResponses(401, 404) },
+    responses: {
+      200: { description: 'The offering (ETag)', ...json(offering) },
+      ...problemResponses(401, 404),
+    },
   });
   r.registerPath({
     method: 'patch',
     path: '/v1/offerings/{id}',
     summary: 'Change an offering (its provider); more capacity promotes the waitlist',
     tags: ['catalogue'],
-    request: { params: idParams, headers: z.object({ 'if-match': z.string().optional() }), body: json(offeringPatchSchema) },
-    responses: { 200: { description: 'Changed', ...json(offering) }, ...problemResponses(400, 401, 403, 404, 409, 412) },
+    request: {
+      params: idParams,
+      headers: z.object({ 'if-match': z.string().optional() }),
+      body: json(offeringPatchSchema),
+    },
+    responses: {
+      200: { description: 'Changed', ...json(offering) },
+      ...problemResponses(400, 401, 403, 404, 409, 412),
+    },
   });
   for (const action of ['publish', 'archive'] as const) {
     r.registerPath({
@@ -71,7 +92,10 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Request a seat for a student (the student, a parent, or the home-school coordinator)',
     tags: ['enrollment'],
     request: { params: idParams, body: json(enrollmentRequestSchema) },
-    responses: { 201: { description: 'Requested', ...json(enrollment) }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: {
+      201: { description: 'Requested', ...json(enrollment) },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -79,7 +103,10 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Enrollments the actor may see',
     tags: ['enrollment'],
     request: { query: enrollmentListQuerySchema },
-    responses: { 200: { description: 'A page', ...json(page(enrollment, 'EnrollmentPage')) }, ...problemResponses(400, 401) },
+    responses: {
+      200: { description: 'A page', ...json(page(enrollment, 'EnrollmentPage')) },
+      ...problemResponses(400, 401),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -87,7 +114,10 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'One enrollment with every step (actor, time)',
     tags: ['enrollment'],
     request: { params: idParams },
-    responses: { 200: { description: 'The enrollment', ...json(enrollment) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: { description: 'The enrollment', ...json(enrollment) },
+      ...problemResponses(401, 403, 404),
+    },
   });
   const steps: [string, string, z.ZodType][] = [
     ['consent', 'A parent consents (minors)', reasonSchema],
@@ -95,7 +125,11 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     ['accept', 'The provider accepts: enrolled while seats and quota remain, else waitlisted', reasonSchema],
     ['reject', 'Reject with a reason (home school before approval, provider after)', rejectSchema],
     ['withdraw', 'Withdraw; a freed seat goes to the earliest waitlisted', reasonSchema],
-    ['complete', 'Record the result: completed when passed, failed otherwise (a teacher of the provider)', completeSchema],
+    [
+      'complete',
+      'Record the result: completed when passed, failed otherwise (a teacher of the provider)',
+      completeSchema,
+    ],
     ['credit', "The home school's credit-transfer decision on a finished enrollment", creditSchema],
   ];
   for (const [action, summary, body] of steps) {
@@ -105,7 +139,10 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
       summary,
       tags: ['enrollment'],
       request: { params: idParams, body: json(body) },
-      responses: { 200: { description: 'The enrollment after the step', ...json(enrollment) }, ...problemResponses(400, 401, 403, 404, 409) },
+      responses: {
+        200: { description: 'The enrollment after the step', ...json(enrollment) },
+        ...problemResponses(400, 401, 403, 404, 409),
+      },
     });
   }
   registerRoutePaths(r);

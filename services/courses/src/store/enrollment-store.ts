@@ -18,8 +18,20 @@ export interface Enrollment {
   status: EnrollmentStatus;
   needsConsent: boolean;
   reason: string | null;
-  result: { mark: string | null; hours: number | null; passed: boolean; certificateNumber: string | null } | null;
-  credit: { decision: string; subject: string | null; hours: number | null; note: string | null; decidedBy: string; decidedAt: string } | null;
+  result: {
+    mark: string | null;
+    hours: number | null;
+    passed: boolean;
+    certificateNumber: string | null;
+  } | null;
+  credit: {
+    decision: string;
+    subject: string | null;
+    hours: number | null;
+    note: string | null;
+    decidedBy: string;
+    decidedAt: string;
+  } | null;
   requestedBy: string;
   version: number;
   createdAt: string;
@@ -28,7 +40,11 @@ export interface Enrollment {
 
 export function toEnrollment(
   row: EnrollmentRow,
-  extra: { offering?: Enrollment['offering']; student?: Enrollment['student']; credit?: CreditRow | null } = {},
+  extra: {
+    offering?: Enrollment['offering'];
+    student?: Enrollment['student'];
+    credit?: CreditRow | null;
+  } = {},
 ): Enrollment {
   return {
     id: row.id,
@@ -43,7 +59,12 @@ export function toEnrollment(
     result:
       row.passed === null
         ? null
-        : { mark: row.mark, hours: row.resultHours, passed: row.passed, certificateNumber: row.certificateNumber },
+        : {
+            mark: row.mark,
+            hours: row.resultHours,
+            passed: row.passed,
+            certificateNumber: row.certificateNumber,
+          },
     credit: extra.credit
       ? {
           decision: extra.credit.decision,
@@ -75,12 +96,21 @@ export function enrollmentEvent(row: EnrollmentRow, providerId: string, actorId:
     result:
       row.passed === null
         ? null
-        : { mark: row.mark, hours: row.resultHours, passed: row.passed, certificateNumber: row.certificateNumber },
+        : {
+            mark: row.mark,
+            hours: row.resultHours,
+            passed: row.passed,
+            certificateNumber: row.certificateNumber,
+          },
     version: row.version,
   };
 }
 
-export async function findEnrollmentRow(db: Db | Tx, id: string, forUpdate = false): Promise<EnrollmentRow | undefined> {
+export async function findEnrollmentRow(
+  db: Db | Tx,
+  id: string,
+  forUpdate = false,
+): Promise<EnrollmentRow | undefined> {
   const query = db.select().from(enrollments).where(eq(enrollments.id, id));
   const [row] = forUpdate ? await query.for('update') : await query;
   return row;
@@ -90,7 +120,13 @@ export async function findEnrollmentRow(db: Db | Tx, id: string, forUpdate = fal
 export async function applyStep(
   tx: Tx,
   current: EnrollmentRow,
-  step: { action: string; actorId: string; to: EnrollmentStatus; reason?: string | null; set?: Partial<EnrollmentRow> },
+  step: {
+    action: string;
+    actorId: string;
+    to: EnrollmentStatus;
+    reason?: string | null;
+    set?: Partial<EnrollmentRow>;
+  },
 ): Promise<EnrollmentRow> {
   const [row] = await tx
     .update(enrollments)
@@ -115,7 +151,11 @@ export async function applyStep(
 }
 
 /** The student's active enrollment in an offering, if any (one at a time). */
-export async function activeEnrollmentOf(tx: Tx, offeringId: string, studentId: string): Promise<EnrollmentRow | undefined> {
+export async function activeEnrollmentOf(
+  tx: Tx,
+  offeringId: string,
+  studentId: string,
+): Promise<EnrollmentRow | undefined> {
   const [row] = await tx
     .select()
     .from(enrollments)
@@ -131,21 +171,48 @@ export async function activeEnrollmentOf(tx: Tx, offeringId: string, studentId: 
 }
 
 /** Offerings (with schedules) of the student's other enrollments in the given statuses. */
-export async function otherOfferingsOf(tx: Tx, studentId: string, offeringId: string, statuses: EnrollmentStatus[]) {
+export async function otherOfferingsOf(
+  tx: Tx,
+  studentId: string,
+  offeringId: string,
+  statuses: EnrollmentStatus[],
+) {
   return tx
-    .select({ id: offerings.id, title: offerings.title, termStart: offerings.termStart, termEnd: offerings.termEnd, schedule: offerings.schedule })
+    .select({
+      id: offerings.id,
+      title: offerings.title,
+      termStart: offerings.termStart,
+      termEnd: offerings.termEnd,
+      schedule: offerings.schedule,
+    })
     .from(enrollments)
     .innerJoin(offerings, eq(offerings.id, enrollments.offeringId))
-    .where(and(eq(enrollments.studentId, studentId), ne(enrollments.offeringId, offeringId), inArray(enrollments.status, statuses)));
+    .where(
+      and(
+        eq(enrollments.studentId, studentId),
+        ne(enrollments.offeringId, offeringId),
+        inArray(enrollments.status, statuses),
+      ),
+    );
 }
 
 /** Seats the home school already holds in the offering. */
-export async function enrolledFromSchool(tx: Tx, offeringId: string, homeSchoolId: string | null): Promise<number> {
+export async function enrolledFromSchool(
+  tx: Tx,
+  offeringId: string,
+  homeSchoolId: string | null,
+): Promise<number> {
   if (!homeSchoolId) return 0;
   const rows = await tx
     .select({ id: enrollments.id })
     .from(enrollments)
-    .where(and(eq(enrollments.offeringId, offeringId), eq(enrollments.status, 'enrolled'), eq(enrollments.homeSchoolId, homeSchoolId)));
+    .where(
+      and(
+        eq(enrollments.offeringId, offeringId),
+        eq(enrollments.status, 'enrolled'),
+        eq(enrollments.homeSchoolId, homeSchoolId),
+      ),
+    );
   return rows.length;
 }
 
@@ -160,8 +227,19 @@ export async function waitlistOf(tx: Tx, offeringId: string): Promise<Enrollment
 }
 
 export async function stepsOf(db: Db, enrollmentId: string) {
-  const rows = await db.select().from(enrollmentSteps).where(eq(enrollmentSteps.enrollmentId, enrollmentId)).orderBy(asc(enrollmentSteps.id));
-  return rows.map((s) => ({ action: s.action, from: s.fromStatus, to: s.toStatus, actorId: s.actorId, reason: s.reason, at: s.at.toISOString() }));
+  const rows = await db
+    .select()
+    .from(enrollmentSteps)
+    .where(eq(enrollmentSteps.enrollmentId, enrollmentId))
+    .orderBy(asc(enrollmentSteps.id));
+  return rows.map((s) => ({
+    action: s.action,
+    from: s.fromStatus,
+    to: s.toStatus,
+    actorId: s.actorId,
+    reason: s.reason,
+    at: s.at.toISOString(),
+  }));
 }
 
 /** Enrollment rows with their offering, student and credit decision, for answers. */
@@ -170,12 +248,35 @@ export async function hydrateEnrollments(db: Db | Tx, rows: EnrollmentRow[]): Pr
   const offeringIds = [...new Set(rows.map((r) => r.offeringId))];
   const studentIds = [...new Set(rows.map((r) => r.studentId))];
   const [offeringRows, studentRows, credits] = await Promise.all([
-    db.select({ id: offerings.id, title: offerings.title, providerId: offerings.providerId, kind: offerings.kind }).from(offerings).where(inArray(offerings.id, offeringIds)),
-    db.select({ id: personView.id, givenName: personView.givenName, familyName: personView.familyName }).from(personView).where(inArray(personView.id, studentIds)),
-    db.select().from(creditDecisions).where(inArray(creditDecisions.enrollmentId, rows.map((r) => r.id))),
+    db
+      .select({
+        id: offerings.id,
+        title: offerings.title,
+        providerId: offerings.providerId,
+        kind: offerings.kind,
+      })
+      .from(offerings)
+      .where(inArray(offerings.id, offeringIds)),
+    db
+      .select({ id: personView.id, givenName: personView.givenName, familyName: personView.familyName })
+      .from(personView)
+      .where(inArray(personView.id, studentIds)),
+    db
+      .select()
+      .from(creditDecisions)
+      .where(
+        inArray(
+          creditDecisions.enrollmentId,
+          rows.map((r) => r.id),
+        ),
+      ),
   ]);
-  const offeringOf = new Map(offeringRows.map((o) => [o.id, { title: o.title, providerId: o.providerId, kind: o.kind }]));
-  const studentOf = new Map(studentRows.map((s) => [s.id, { givenName: s.givenName, familyName: s.familyName }]));
+  const offeringOf = new Map(
+    offeringRows.map((o) => [o.id, { title: o.title, providerId: o.providerId, kind: o.kind }]),
+  );
+  const studentOf = new Map(
+    studentRows.map((s) => [s.id, { givenName: s.givenName, familyName: s.familyName }]),
+  );
   const creditOf = new Map(credits.map((c) => [c.enrollmentId, c]));
   return rows.map((row) =>
     toEnrollment(row, {

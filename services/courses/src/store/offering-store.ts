@@ -69,7 +69,12 @@ function searchTextOf(o: { title: string; description?: string | null; place?: s
   return [o.title, o.description, o.place].filter(Boolean).join(' ').toLowerCase();
 }
 
-export async function insertOffering(tx: Tx, id: string, input: OfferingCreate, createdBy: string): Promise<Row> {
+export async function insertOffering(
+  tx: Tx,
+  id: string,
+  input: OfferingCreate,
+  createdBy: string,
+): Promise<Row> {
   const audience = input.audience ?? (input.kind === 'teacher_training' ? 'teachers' : 'students');
   const [row] = await tx
     .insert(offerings)
@@ -86,13 +91,21 @@ export async function findOfferingRow(db: Db | Tx, id: string, forUpdate = false
 
 export async function providerOf(db: Db | Tx, providerId: string): Promise<ProviderRow> {
   const [org] = await db
-    .select({ name: organisationView.name, shortName: organisationView.shortName, kind: organisationView.kind })
+    .select({
+      name: organisationView.name,
+      shortName: organisationView.shortName,
+      kind: organisationView.kind,
+    })
     .from(organisationView)
     .where(eq(organisationView.id, providerId));
   return org ?? null;
 }
 
-export async function updateOffering(tx: Tx, current: Row, patch: OfferingPatch & { status?: string; publishedAt?: Date }): Promise<Row> {
+export async function updateOffering(
+  tx: Tx,
+  current: Row,
+  patch: OfferingPatch & { status?: string; publishedAt?: Date },
+): Promise<Row> {
   const merged = { ...current, ...patch };
   const [row] = await tx
     .update(offerings)
@@ -111,7 +124,8 @@ function decodeSortCursor(cursor: string | undefined): SortKey | undefined {
   if (!cursor) return undefined;
   try {
     const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof value !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('shape');
+    if (typeof value !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id))
+      throw new Error('shape');
     return { value, id };
   } catch {
     throw new InputError('cursor: expected a cursor returned as nextCursor by a previous page');
@@ -158,9 +172,18 @@ export async function searchOfferings(
   }
   const sortExpr = sortColumns[query.sort];
   const after = decodeSortCursor(query.cursor);
-  if (after) where.push(or(gt(sortExpr, after.value), and(eq(sortExpr, after.value), gt(offerings.id, after.id)))!);
+  if (after)
+    where.push(or(gt(sortExpr, after.value), and(eq(sortExpr, after.value), gt(offerings.id, after.id)))!);
   const rows = await db
-    .select({ offering: offerings, sortValue: sortExpr, provider: { name: organisationView.name, shortName: organisationView.shortName, kind: organisationView.kind } })
+    .select({
+      offering: offerings,
+      sortValue: sortExpr,
+      provider: {
+        name: organisationView.name,
+        shortName: organisationView.shortName,
+        kind: organisationView.kind,
+      },
+    })
     .from(offerings)
     .leftJoin(organisationView, eq(organisationView.id, offerings.providerId))
     .where(and(...where))

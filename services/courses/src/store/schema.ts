@@ -9,7 +9,6 @@ import {
   jsonb,
   numeric,
   pgSchema,
-  primaryKey,
   smallint,
   text,
   timestamp,
@@ -153,7 +152,11 @@ export const routes = coursesSchema.table(
     routeVersion: integer('route_version').notNull().default(1),
     goals: text('goals'),
     mentorId: uuid('mentor_id'),
-    individualProject: jsonb('individual_project').$type<{ topic: string; subject?: string; supervisor?: string }>(),
+    individualProject: jsonb('individual_project').$type<{
+      topic: string;
+      subject?: string;
+      supervisor?: string;
+    }>(),
     orderNumber: text('order_number'),
     orderDate: date('order_date'),
     approvedBy: text('approved_by'),
@@ -235,7 +238,6 @@ export const personView = coursesSchema.table(
   },
   (t) => [index('person_view_home_school_idx').on(t.homeSchoolId)],
 );
-
 
 export const idempotencyKeys = defineIdempotencyTable(coursesSchema);
 export const outbox = defineOutboxTable(coursesSchema);

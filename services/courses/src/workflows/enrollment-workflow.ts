@@ -26,8 +26,8 @@ import { findClash } from '../domain/timetable';
 import {
   activeEnrollmentOf,
   applyStep,
-  enrollmentEvent,
   type EnrollmentRow,
+  enrollmentEvent,
   findEnrollmentRow,
   otherOfferingsOf,
 } from '../store/enrollment-store';
@@ -60,7 +60,12 @@ const parties = (e: EnrollmentRow, o: OfferingRow): EnrollmentParties => ({
 
 const emitStep = (emit: Emit, row: EnrollmentRow, offering: OfferingRow, actorId: string) => {
   const verb = row.status === 'consented' ? undefined : row.status;
-  if (verb) emit({ type: `mathnet.courses.enrollment.${verb}`, subject: row.id, data: enrollmentEvent(row, offering.providerId, actorId) });
+  if (verb)
+    emit({
+      type: `mathnet.courses.enrollment.${verb}`,
+      subject: row.id,
+      data: enrollmentEvent(row, offering.providerId, actorId),
+    });
 };
 
 /**
@@ -80,19 +85,24 @@ export class EnrollmentWorkflow {
     return this.work.run(async (tx, emit) => {
       const offering = await findOfferingRow(tx, offeringId, true);
       if (!offering || offering.status === 'draft') throw new NotFoundError(`No offering ${offeringId}`);
-      if (offering.status !== 'published') throw new ConflictError('The offering is archived and takes no requests');
+      if (offering.status !== 'published')
+        throw new ConflictError('The offering is archived and takes no requests');
       const [person] = await tx.select().from(personView).where(eq(personView.id, studentId));
       const wanted = offering.audience === 'teachers' ? 'teacher' : 'student';
       const role = person?.roles.find((r) => r.role === wanted);
-      if (!person || person.status !== 'active' || !role) {
+      if (person?.status !== 'active' || !role) {
         throw new InputError(`studentId: ${studentId} is not an active ${wanted} of the network`);
       }
       const homeSchoolId = role.organisationId;
       if (!mayRequestFor(actor, { studentId, homeSchoolId })) {
-        throw new NotAllowedError('A seat is requested by the learner, a parent, or their home-school coordinator');
+        throw new NotAllowedError(
+          'A seat is requested by the learner, a parent, or their home-school coordinator',
+        );
       }
       if (wanted === 'student' && (role.grade == null || !offering.grades.includes(role.grade))) {
-        throw new ConflictError(`The offering is for grades ${offering.grades.join(', ')}; the student is in grade ${role.grade ?? 'unknown'}`);
+        throw new ConflictError(
+          `The offering is for grades ${offering.grades.join(', ')}; the student is in grade ${role.grade ?? 'unknown'}`,
+        );
       }
       if (await activeEnrollmentOf(tx, offeringId, studentId)) {
         throw new ConflictError('The learner already has an active request or seat in this offering');
@@ -109,7 +119,11 @@ export class EnrollmentWorkflow {
           requestedBy: actor.subject,
         })
         .returning();
-      const created = await applyStep(tx, { ...row!, version: 0, status: 'requested' }, { action: 'request', actorId: actor.subject, to: 'requested' });
+      const created = await applyStep(
+        tx,
+        { ...row!, version: 0, status: 'requested' },
+        { action: 'request', actorId: actor.subject, to: 'requested' },
+      );
       emitStep(emit, created, offering, actor.subject);
       return created;
     });
@@ -129,7 +143,12 @@ export class EnrollmentWorkflow {
     });
   }
 
-  async act(actor: Actor, enrollmentId: string, action: Exclude<EnrollmentAction, 'complete'>, reason?: string): Promise<EnrollmentRow> {
+  async act(
+    actor: Actor,
+    enrollmentId: string,
+    action: Exclude<EnrollmentAction, 'complete'>,
+    reason?: string,
+  ): Promise<EnrollmentRow> {
     return this.transition(enrollmentId, async (tx, emit, offering, e) => {
       const p = parties(e, offering);
       const allowed = {
@@ -147,19 +166,31 @@ export class EnrollmentWorkflow {
         const others = await otherOfferingsOf(tx, e.studentId, e.offeringId, confirmedStatuses);
         const clash = findClash(offering, others);
         if (clash) {
-          throw new ConflictError(`Timetable clash with «${clash.with.title}» on weekday ${clash.slot.weekday} ${clash.slot.start}-${clash.slot.end}`, {
-            clashWith: clash.with.id,
-          });
+          throw new ConflictError(
+            `Timetable clash with «${clash.with.title}» on weekday ${clash.slot.weekday} ${clash.slot.start}-${clash.slot.end}`,
+            {
+              clashWith: clash.with.id,
+            },
+          );
         }
       }
       if (action === 'accept') {
         const seat = await seatAvailable(tx, offering, e.homeSchoolId);
-        const row = await applyStep(tx, e, { action, actorId: actor.subject, to: seat ? 'enrolled' : 'waitlisted' });
+        const row = await applyStep(tx, e, {
+          action,
+          actorId: actor.subject,
+          to: seat ? 'enrolled' : 'waitlisted',
+        });
         if (seat) await changeSeats(tx, offering, 1);
         emitStep(emit, row, offering, actor.subject);
         return row;
       }
-      const row = await applyStep(tx, e, { action, actorId: actor.subject, to: statusAfter(action), ...(reason ? { reason } : {}) });
+      const row = await applyStep(tx, e, {
+        action,
+        actorId: actor.subject,
+        to: statusAfter(action),
+        ...(reason ? { reason } : {}),
+      });
       emitStep(emit, row, offering, actor.subject);
       if (action === 'withdraw' && e.status === 'enrolled') {
         await promoteWaitlisted(tx, await changeSeats(tx, offering, -1), emit);
@@ -171,7 +202,8 @@ export class EnrollmentWorkflow {
   /** Records the result: completed when passed, failed otherwise. */
   async complete(actor: Actor, enrollmentId: string, result: CompleteInput): Promise<EnrollmentRow> {
     return this.transition(enrollmentId, async (tx, emit, offering, e) => {
-      if (!mayRecordResult(actor, parties(e, offering))) throw new NotAllowedError('A teacher of the provider records results');
+      if (!mayRecordResult(actor, parties(e, offering)))
+        throw new NotAllowedError('A teacher of the provider records results');
       assertTransition('complete', e.status as EnrollmentStatus, e.needsConsent);
       const row = await applyStep(tx, e, {
         action: 'complete',
@@ -192,11 +224,17 @@ export class EnrollmentWorkflow {
   /** The home school's credit-transfer decision on a finished enrollment (once). */
   async decideCredit(actor: Actor, enrollmentId: string, input: CreditInput): Promise<EnrollmentRow> {
     return this.transition(enrollmentId, async (tx, emit, offering, e) => {
-      if (!mayDecideCredit(actor, parties(e, offering))) throw new NotAllowedError('The home school decides on credit');
+      if (!mayDecideCredit(actor, parties(e, offering)))
+        throw new NotAllowedError('The home school decides on credit');
       if (e.status !== 'completed' && e.status !== 'failed') {
-        throw new ConflictError(`Credit is decided once the enrollment is completed or failed; it is ${e.status}`);
+        throw new ConflictError(
+          `Credit is decided once the enrollment is completed or failed; it is ${e.status}`,
+        );
       }
-      const [existing] = await tx.select().from(creditDecisions).where(eq(creditDecisions.enrollmentId, e.id));
+      const [existing] = await tx
+        .select()
+        .from(creditDecisions)
+        .where(eq(creditDecisions.enrollmentId, e.id));
       if (existing) throw new ConflictError(`Credit was already decided: ${existing.decision}`);
       const subject = input.subject ?? offering.subjects[0] ?? null;
       const hours = input.decision === 'refused' ? 0 : (input.hours ?? e.resultHours ?? offering.hours);

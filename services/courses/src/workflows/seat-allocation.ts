@@ -1,6 +1,12 @@
 import type { Emit, Tx } from '@mathnet/db';
 import { eq } from 'drizzle-orm';
-import { applyStep, enrolledFromSchool, enrollmentEvent, type EnrollmentRow, waitlistOf } from '../store/enrollment-store';
+import {
+  applyStep,
+  type EnrollmentRow,
+  enrolledFromSchool,
+  enrollmentEvent,
+  waitlistOf,
+} from '../store/enrollment-store';
 import { offerings } from '../store/schema';
 
 type OfferingRow = typeof offerings.$inferSelect;
@@ -12,7 +18,11 @@ export const waitlistActor = 'system:waitlist';
  * Whether a learner of `homeSchoolId` gets a seat now. Must run under the
  * offering's row lock (the caller locked it), which makes seat counting exact.
  */
-export async function seatAvailable(tx: Tx, offering: OfferingRow, homeSchoolId: string | null): Promise<boolean> {
+export async function seatAvailable(
+  tx: Tx,
+  offering: OfferingRow,
+  homeSchoolId: string | null,
+): Promise<boolean> {
   if (offering.enrolledCount >= offering.capacity) return false;
   if (offering.schoolQuota === null) return true;
   return (await enrolledFromSchool(tx, offering.id, homeSchoolId)) < offering.schoolQuota;
@@ -41,7 +51,11 @@ export async function promoteWaitlisted(tx: Tx, locked: OfferingRow, emit: Emit)
     if (!(await seatAvailable(tx, offering, candidate.homeSchoolId))) continue;
     const row = await applyStep(tx, candidate, { action: 'promote', actorId: waitlistActor, to: 'enrolled' });
     offering = await changeSeats(tx, offering, 1);
-    emit({ type: 'mathnet.courses.enrollment.enrolled', subject: row.id, data: enrollmentEvent(row, offering.providerId, waitlistActor) });
+    emit({
+      type: 'mathnet.courses.enrollment.enrolled',
+      subject: row.id,
+      data: enrollmentEvent(row, offering.providerId, waitlistActor),
+    });
     promoted.push(row);
   }
   return promoted;

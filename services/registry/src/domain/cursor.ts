@@ -15,7 +15,10 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 /** Splits a fetched `limit + 1` rows into the page and its next cursor. */
-export function pageOf<T extends { id: string }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+export function pageOf<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };

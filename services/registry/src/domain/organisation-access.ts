@@ -11,5 +11,7 @@ export const coordinatorEditableFields = new Set(['name', 'shortName', 'address'
 /** May the actor apply a patch with these fields to the organisation? */
 export function mayPatchOrganisation(actor: Actor, organisationId: string, fields: string[]): boolean {
   if (isNetworkAdmin(actor)) return true;
-  return canManageOrganisation(actor, organisationId) && fields.every((f) => coordinatorEditableFields.has(f));
+  return (
+    canManageOrganisation(actor, organisationId) && fields.every((f) => coordinatorEditableFields.has(f))
+  );
 }

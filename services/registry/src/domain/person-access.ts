@@ -1,4 +1,11 @@
-import { type Actor, hasRole, isNetworkAdmin, isParentOf, isSelf, organisationsWithRole } from '@mathnet/auth';
+import {
+  type Actor,
+  hasRole,
+  isNetworkAdmin,
+  isParentOf,
+  isSelf,
+  organisationsWithRole,
+} from '@mathnet/auth';
 
 /** The organisations where the actor manages people (school coordinator). */
 export function managedOrganisations(actor: Actor): string[] {

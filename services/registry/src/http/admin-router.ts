@@ -20,7 +20,11 @@ export function adminRouter(db: Db, work: UnitOfWork): Router {
     const personIds = await db.select({ id: people.id }).from(people).orderBy(asc(people.id));
     await work.run(async (tx, emit) => {
       for (const row of orgs) {
-        emit({ type: 'mathnet.registry.organisation.updated', subject: row.id, data: organisationSnapshot(toOrganisation(row)) });
+        emit({
+          type: 'mathnet.registry.organisation.updated',
+          subject: row.id,
+          data: organisationSnapshot(toOrganisation(row)),
+        });
       }
       for (const { id } of personIds) {
         const person = (await findPerson(tx, id))!;

@@ -36,7 +36,8 @@ function clientCredentials(req: Request): { id: string; secret: string; basic: b
 }
 
 function sendOAuthError(res: Response, error: OAuthError, basic: boolean): void {
-  if (error.status === 401) res.setHeader('WWW-Authenticate', basic ? 'Basic realm="mathnet"' : 'Bearer realm="mathnet"');
+  if (error.status === 401)
+    res.setHeader('WWW-Authenticate', basic ? 'Basic realm="mathnet"' : 'Bearer realm="mathnet"');
   res.status(error.status).json({ error: error.error, error_description: error.description });
 }
 
@@ -49,12 +50,17 @@ export function authRouter(tokens: TokenService, keys: KeyStore): Router {
     let basic = false;
     try {
       if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
-        throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded or JSON');
+        throw new OAuthError(
+          'invalid_request',
+          'Send the parameters as application/x-www-form-urlencoded or JSON',
+        );
       }
       const grantType = required(req.body, 'grant_type');
       switch (grantType) {
         case 'password':
-          res.json(await tokens.passwordGrant(required(req.body, 'username'), required(req.body, 'password')));
+          res.json(
+            await tokens.passwordGrant(required(req.body, 'username'), required(req.body, 'password')),
+          );
           return;
         case 'refresh_token':
           res.json(await tokens.refreshGrant(required(req.body, 'refresh_token')));

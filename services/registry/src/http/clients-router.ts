@@ -18,7 +18,8 @@ export function clientsRouter(db: Db): Router {
     if (!organisationId || !(await findOrganisation(db, organisationId).catch(() => undefined))) {
       throw new NotFoundError(`No organisation ${organisationId}`);
     }
-    if (!actorCheck) throw new NotAllowedError('Only the organisation\'s coordinator or the district manages its clients');
+    if (!actorCheck)
+      throw new NotAllowedError("Only the organisation's coordinator or the district manages its clients");
     return organisationId;
   };
 
@@ -42,7 +43,12 @@ export function clientsRouter(db: Db): Router {
     const actor = requireActor(req);
     const organisationId = await authorise(canManageOrganisation(actor, req.params.id ?? ''), req.params.id);
     const rows = await db
-      .select({ clientId: clients.clientId, name: clients.name, createdAt: clients.createdAt, revokedAt: clients.revokedAt })
+      .select({
+        clientId: clients.clientId,
+        name: clients.name,
+        createdAt: clients.createdAt,
+        revokedAt: clients.revokedAt,
+      })
       .from(clients)
       .where(eq(clients.organisationId, organisationId))
       .orderBy(desc(clients.createdAt));

@@ -58,8 +58,14 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
           }),
         ),
       },
-      400: { description: 'RFC 6749 error, e.g. invalid_grant', ...json(z.object({ error: z.string(), error_description: z.string() })) },
-      401: { description: 'invalid_client', ...json(z.object({ error: z.string(), error_description: z.string() })) },
+      400: {
+        description: 'RFC 6749 error, e.g. invalid_grant',
+        ...json(z.object({ error: z.string(), error_description: z.string() })),
+      },
+      401: {
+        description: 'invalid_client',
+        ...json(z.object({ error: z.string(), error_description: z.string() })),
+      },
     },
   });
   r.registerPath({
@@ -68,7 +74,12 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Public keys that verify access tokens (JWKS)',
     tags: ['auth'],
     security: [],
-    responses: { 200: { description: 'JWK set', ...json(z.object({ keys: z.array(z.record(z.string(), z.unknown())) })) } },
+    responses: {
+      200: {
+        description: 'JWK set',
+        ...json(z.object({ keys: z.array(z.record(z.string(), z.unknown())) })),
+      },
+    },
   });
 
   r.registerPath({
@@ -77,7 +88,10 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Register an organisation of the network (network admin)',
     tags: ['organisations'],
     request: { headers: idempotencyKey, body: json(organisationCreateSchema) },
-    responses: { 201: { description: 'Registered', ...json(organisation) }, ...problemResponses(400, 401, 403, 409, 413, 415) },
+    responses: {
+      201: { description: 'Registered', ...json(organisation) },
+      ...problemResponses(400, 401, 403, 409, 413, 415),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -85,7 +99,10 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'List organisations',
     tags: ['organisations'],
     request: { query: organisationListQuerySchema },
-    responses: { 200: { description: 'A page', ...json(listOf(organisation, 'OrganisationPage')) }, ...problemResponses(400, 401) },
+    responses: {
+      200: { description: 'A page', ...json(listOf(organisation, 'OrganisationPage')) },
+      ...problemResponses(400, 401),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -93,7 +110,10 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'One organisation',
     tags: ['organisations'],
     request: { params: idParams },
-    responses: { 200: { description: 'The organisation (ETag)', ...json(organisation) }, ...problemResponses(401, 404) },
+    responses: {
+      200: { description: 'The organisation (ETag)', ...json(organisation) },
+      ...problemResponses(401, 404),
+    },
   });
   r.registerPath({
     method: 'patch',
@@ -101,7 +121,10 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Change an organisation (network admin; its coordinator: name, address, contacts, profiles)',
     tags: ['organisations'],
     request: { params: idParams, headers: ifMatch, body: json(organisationPatchSchema) },
-    responses: { 200: { description: 'Changed', ...json(organisation) }, ...problemResponses(400, 401, 403, 404, 412) },
+    responses: {
+      200: { description: 'Changed', ...json(organisation) },
+      ...problemResponses(400, 401, 403, 404, 412),
+    },
   });
   r.registerPath({
     method: 'post',
@@ -112,7 +135,14 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     responses: {
       201: {
         description: 'Created',
-        ...json(z.object({ clientId: z.string(), clientSecret: z.string(), name: z.string(), organisationId: z.uuid() })),
+        ...json(
+          z.object({
+            clientId: z.string(),
+            clientSecret: z.string(),
+            name: z.string(),
+            organisationId: z.uuid(),
+          }),
+        ),
       },
       ...problemResponses(400, 401, 403, 404),
     },
@@ -123,7 +153,13 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Machine clients of the organisation (no secrets)',
     tags: ['organisations'],
     request: { params: idParams },
-    responses: { 200: { description: 'Clients', ...json(z.object({ items: z.array(z.object({ clientId: z.string(), name: z.string() })) })) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: {
+        description: 'Clients',
+        ...json(z.object({ items: z.array(z.object({ clientId: z.string(), name: z.string() })) })),
+      },
+      ...problemResponses(401, 403, 404),
+    },
   });
 
   r.registerPath({
@@ -132,7 +168,10 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Register a person with roles per organisation, optionally with a login account',
     tags: ['people'],
     request: { headers: idempotencyKey, body: json(personCreateSchema) },
-    responses: { 201: { description: 'Registered', ...json(person) }, ...problemResponses(400, 401, 403, 409) },
+    responses: {
+      201: { description: 'Registered', ...json(person) },
+      ...problemResponses(400, 401, 403, 409),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -140,7 +179,10 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'List people (scoped to what the actor may see)',
     tags: ['people'],
     request: { query: personListQuerySchema },
-    responses: { 200: { description: 'A page', ...json(listOf(person, 'PersonPage')) }, ...problemResponses(400, 401, 403) },
+    responses: {
+      200: { description: 'A page', ...json(listOf(person, 'PersonPage')) },
+      ...problemResponses(400, 401, 403),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -148,7 +190,10 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'One person',
     tags: ['people'],
     request: { params: idParams },
-    responses: { 200: { description: 'The person (ETag)', ...json(person) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: { description: 'The person (ETag)', ...json(person) },
+      ...problemResponses(401, 403, 404),
+    },
   });
   r.registerPath({
     method: 'patch',
@@ -156,14 +201,24 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     summary: 'Change a person',
     tags: ['people'],
     request: { params: idParams, headers: ifMatch, body: json(personPatchSchema) },
-    responses: { 200: { description: 'Changed', ...json(person) }, ...problemResponses(400, 401, 403, 404, 412) },
+    responses: {
+      200: { description: 'Changed', ...json(person) },
+      ...problemResponses(400, 401, 403, 404, 412),
+    },
   });
   r.registerPath({
     method: 'post',
     path: '/v1/admin/republish',
     summary: 'Re-emit every organisation and person as an updated event (rebuild read models; network admin)',
     tags: ['admin'],
-    responses: { 202: { description: 'Queued', ...json(z.object({ organisations: z.number(), people: z.number() })) }, ...problemResponses(401, 403) },
+    responses: {
+      202: { description: 'Queued', ...json(z.object({ organisations: z.number(), people: z.number() })) },
+      ...problemResponses(401, 403),
+    },
   });
-  return buildOpenApiDocument(r, { title: 'mathnet registry', version: '1.0.0', description: 'Organisations, people, accounts and tokens of the network' });
+  return buildOpenApiDocument(r, {
+    title: 'mathnet registry',
+    version: '1.0.0',
+    description: 'Organisations, people, accounts and tokens of the network',
+  });
 }

@@ -1,6 +1,13 @@
 import { requireActor } from '@mathnet/auth';
 import { type Db, idempotent, type UnitOfWork } from '@mathnet/db';
-import { checkIfMatch, idempotencyRequest, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
+import {
+  checkIfMatch,
+  idempotencyRequest,
+  NotAllowedError,
+  NotFoundError,
+  parseInput,
+  setEtag,
+} from '@mathnet/kit';
 import { Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { decodeCursor, pageOf } from '../domain/cursor';
@@ -26,12 +33,17 @@ export function organisationsRouter(db: Db, work: UnitOfWork): Router {
 
   router.post('/v1/organisations', async (req, res) => {
     const actor = requireActor(req);
-    if (!mayRegisterOrganisation(actor)) throw new NotAllowedError('Only a network administrator registers organisations');
+    if (!mayRegisterOrganisation(actor))
+      throw new NotAllowedError('Only a network administrator registers organisations');
     const input = parseInput(organisationCreateSchema, req.body);
     const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
       const org = await work.run(async (tx, emit) => {
         const created = await insertOrganisation(tx, uuidv7(), input);
-        emit({ type: 'mathnet.registry.organisation.registered', subject: created.id, data: organisationSnapshot(created) });
+        emit({
+          type: 'mathnet.registry.organisation.registered',
+          subject: created.id,
+          data: organisationSnapshot(created),
+        });
         return created;
       });
       return { status: 201, body: org };
@@ -71,7 +83,9 @@ export function organisationsRouter(db: Db, work: UnitOfWork): Router {
       const current = await findOrganisation(tx, id, true);
       if (!current) throw new NotFoundError(`No organisation ${id}`);
       if (!mayPatchOrganisation(actor, id, Object.keys(patch))) {
-        throw new NotAllowedError('A coordinator may change the name, address, contacts and profiles of their own organisation only');
+        throw new NotAllowedError(
+          'A coordinator may change the name, address, contacts and profiles of their own organisation only',
+        );
       }
       checkIfMatch(req, current.version);
       const next = await updateOrganisation(tx, current, patch);
@@ -84,4 +98,3 @@ export function organisationsRouter(db: Db, work: UnitOfWork): Router {
 
   return router;
 }
-

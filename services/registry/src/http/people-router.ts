@@ -1,14 +1,42 @@
 import { hashPassword, isNetworkAdmin, isSelf, requireActor } from '@mathnet/auth';
 import { type Db, idempotent, pgErrorCode, type Tx, type UnitOfWork } from '@mathnet/db';
-import { checkIfMatch, ConflictError, idempotencyRequest, InputError, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
+import {
+  ConflictError,
+  checkIfMatch,
+  InputError,
+  idempotencyRequest,
+  NotAllowedError,
+  NotFoundError,
+  parseInput,
+  setEtag,
+} from '@mathnet/kit';
 import { Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { decodeCursor, pageOf } from '../domain/cursor';
-import { listableOrganisations, mayAssignRoles, mayManagePerson, mayReadPerson, selfEditableFields } from '../domain/person-access';
+import {
+  listableOrganisations,
+  mayAssignRoles,
+  mayManagePerson,
+  mayReadPerson,
+  selfEditableFields,
+} from '../domain/person-access';
 import { existingOrganisationIds } from '../store/organisation-store';
-import { findPerson, insertPerson, listPeople, personSnapshot, studentIdsAmong, updatePerson } from '../store/person-store';
+import {
+  findPerson,
+  insertPerson,
+  listPeople,
+  personSnapshot,
+  studentIdsAmong,
+  updatePerson,
+} from '../store/person-store';
 import { accounts, idempotencyKeys } from '../store/schema';
-import { type Person, personCreateSchema, personListQuerySchema, personPatchSchema, type RoleInput } from './schemas';
+import {
+  type Person,
+  personCreateSchema,
+  personListQuerySchema,
+  personPatchSchema,
+  type RoleInput,
+} from './schemas';
 
 const idParam = (value: string | undefined): string => {
   if (!value || !/^[0-9a-f-]{36}$/i.test(value)) throw new NotFoundError(`No person ${value}`);
@@ -24,7 +52,8 @@ async function validateRoles(tx: Tx, roles: RoleInput[]): Promise<void> {
   const studentIds = [...new Set(roles.flatMap((r) => (r.studentId ? [r.studentId] : [])))];
   const students = await studentIdsAmong(tx, studentIds);
   const missing = studentIds.filter((id) => !students.has(id));
-  if (missing.length) throw new InputError(`roles: studentId ${missing.join(', ')} is not a student of the network`);
+  if (missing.length)
+    throw new InputError(`roles: studentId ${missing.join(', ')} is not a student of the network`);
 }
 
 const orgsOf = (person: Person) => [...new Set(person.roles.map((r) => r.organisationId))];
@@ -37,7 +66,9 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
     const actor = requireActor(req);
     const input = parseInput(personCreateSchema, req.body);
     if (!mayAssignRoles(actor, input.roles)) {
-      throw new NotAllowedError('A coordinator registers people of their own school only (and never network administrators)');
+      throw new NotAllowedError(
+        'A coordinator registers people of their own school only (and never network administrators)',
+      );
     }
     const passwordHash = input.account ? await hashPassword(input.account.password) : undefined;
     const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
@@ -48,9 +79,12 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
         await insertPerson(tx, id, fields);
         if (account && passwordHash) {
           try {
-            await tx.insert(accounts).values({ personId: id, email: account.email.toLowerCase(), passwordHash });
+            await tx
+              .insert(accounts)
+              .values({ personId: id, email: account.email.toLowerCase(), passwordHash });
           } catch (error) {
-            if (pgErrorCode(error) === '23505') throw new ConflictError(`An account with e-mail ${account.email} already exists`);
+            if (pgErrorCode(error) === '23505')
+              throw new ConflictError(`An account with e-mail ${account.email} already exists`);
             throw error;
           }
         }
@@ -72,7 +106,10 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
     if (listable !== 'all' && query.organisationId && !listable.includes(query.organisationId)) {
       throw new NotAllowedError('You may list people of your own organisation only');
     }
-    const selfIds = [actor.subject, ...actor.roles.flatMap((r) => (r.role === 'parent' && r.studentId ? [r.studentId] : []))];
+    const selfIds = [
+      actor.subject,
+      ...actor.roles.flatMap((r) => (r.role === 'parent' && r.studentId ? [r.studentId] : [])),
+    ];
     const rows = await listPeople(db, {
       ...(query.organisationId ? { organisationId: query.organisationId } : {}),
       ...(query.role ? { role: query.role } : {}),
@@ -89,7 +126,8 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
     const actor = requireActor(req);
     const person = await findPerson(db, idParam(req.params.id));
     if (!person) throw new NotFoundError(`No person ${req.params.id}`);
-    if (!mayReadPerson(actor, person.id, orgsOf(person))) throw new NotAllowedError('You may not read this person\'s record');
+    if (!mayReadPerson(actor, person.id, orgsOf(person)))
+      throw new NotAllowedError("You may not read this person's record");
     setEtag(res, person.version);
     res.json(person);
   });
@@ -114,7 +152,8 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
           ...patch.roles.filter((r) => !before.has(key(r))),
           ...current.roles.filter((r) => !after.has(key(r))),
         ];
-        if (!mayAssignRoles(actor, changed)) throw new NotAllowedError('You may change roles at your own school only');
+        if (!mayAssignRoles(actor, changed))
+          throw new NotAllowedError('You may change roles at your own school only');
         await validateRoles(tx, patch.roles);
       }
       if (patch.status && !isNetworkAdmin(actor) && !mayManagePerson(actor, orgsOf(current))) {

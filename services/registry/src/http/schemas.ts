@@ -70,7 +70,9 @@ export const organisationSchema = z
 
 export const roleInputSchema = z
   .strictObject({
-    role: z.enum(roleNames).refine((r) => r !== 'lms_client', 'lms_client is for machine clients, not people'),
+    role: z
+      .enum(roleNames)
+      .refine((r) => r !== 'lms_client', 'lms_client is for machine clients, not people'),
     organisationId: z.uuid(),
     grade: z.number().int().min(1).max(11).optional(),
     classLetter: z.string().trim().min(1).max(4).optional(),
@@ -78,20 +80,34 @@ export const roleInputSchema = z
   })
   .superRefine((role, ctx) => {
     if (role.role === 'parent' && !role.studentId) {
-      ctx.addIssue({ code: 'custom', path: ['studentId'], message: 'a parent role needs the studentId of the child' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['studentId'],
+        message: 'a parent role needs the studentId of the child',
+      });
     }
     if (role.role !== 'student' && (role.grade !== undefined || role.classLetter !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['grade'], message: 'grade and classLetter belong to a student role only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grade'],
+        message: 'grade and classLetter belong to a student role only',
+      });
     }
     if (role.role !== 'parent' && role.studentId !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['studentId'], message: 'studentId belongs to a parent role only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['studentId'],
+        message: 'studentId belongs to a parent role only',
+      });
     }
   })
   .openapi('RoleAssignment');
 
-const birthDate = z.iso.date().refine((d) => d >= '1900-01-01' && d <= new Date().toISOString().slice(0, 10), {
-  message: 'a birth date between 1900-01-01 and today',
-});
+const birthDate = z.iso
+  .date()
+  .refine((d) => d >= '1900-01-01' && d <= new Date().toISOString().slice(0, 10), {
+    message: 'a birth date between 1900-01-01 and today',
+  });
 
 export const personCreateSchema = z
   .strictObject({

@@ -18,7 +18,11 @@ export interface AdminSettings {
  * district department (an `authority` organisation) if there is none, and a
  * network administrator there with that e-mail and password. Later starts change nothing.
  */
-export async function ensureNetworkAdmin(work: UnitOfWork, settings: AdminSettings, logger: Logger): Promise<boolean> {
+export async function ensureNetworkAdmin(
+  work: UnitOfWork,
+  settings: AdminSettings,
+  logger: Logger,
+): Promise<boolean> {
   const email = settings.email.toLowerCase();
   const passwordHash = await hashPassword(settings.password);
   return work.run(async (tx, emit) => {
@@ -31,7 +35,11 @@ export async function ensureNetworkAdmin(work: UnitOfWork, settings: AdminSettin
       .limit(1);
     if (!authority) {
       const org = await insertOrganisation(tx, uuidv7(), { name: settings.authorityName, kind: 'authority' });
-      emit({ type: 'mathnet.registry.organisation.registered', subject: org.id, data: organisationSnapshot(org) });
+      emit({
+        type: 'mathnet.registry.organisation.registered',
+        subject: org.id,
+        data: organisationSnapshot(org),
+      });
       authority = { id: org.id };
     }
     const personId = uuidv7();

@@ -36,13 +36,16 @@ export class TokenService {
   constructor(private readonly options: TokenServiceOptions) {}
 
   private async issuer(): Promise<TokenIssuer> {
-    return new TokenIssuer({ key: await this.options.keys.currentKey(), accessTtlSeconds: this.options.accessTtlSeconds });
+    return new TokenIssuer({
+      key: await this.options.keys.currentKey(),
+      accessTtlSeconds: this.options.accessTtlSeconds,
+    });
   }
 
   private async personActor(personId: string): Promise<Actor> {
     const { db } = this.options;
     const [person] = await db.select().from(people).where(eq(people.id, personId));
-    if (!person || person.status !== 'active') throw new OAuthError('invalid_grant', 'The account is not active');
+    if (person?.status !== 'active') throw new OAuthError('invalid_grant', 'The account is not active');
     const roles = await db.select().from(roleAssignments).where(eq(roleAssignments.personId, personId));
     return {
       subject: personId,
@@ -78,7 +81,8 @@ export class TokenService {
       .from(accounts)
       .where(eq(accounts.email, username.trim().toLowerCase()));
     const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyHash));
-    if (!account || !ok || account.disabled) throw new OAuthError('invalid_grant', 'The e-mail or the password is wrong');
+    if (!account || !ok || account.disabled)
+      throw new OAuthError('invalid_grant', 'The e-mail or the password is wrong');
     const actor = await this.personActor(account.personId);
     await db.update(accounts).set({ lastLoginAt: new Date() }).where(eq(accounts.personId, account.personId));
     return this.issueWithRefresh(actor, randomUUID());
@@ -93,7 +97,8 @@ export class TokenService {
     const tokenHash = hashToken(token);
     const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));
     if (!row || row.revokedAt) throw new OAuthError('invalid_grant', 'The refresh token is not valid');
-    if (row.expiresAt.getTime() <= Date.now()) throw new OAuthError('invalid_grant', 'The refresh token has expired');
+    if (row.expiresAt.getTime() <= Date.now())
+      throw new OAuthError('invalid_grant', 'The refresh token has expired');
     const claimed = await db
       .update(refreshTokens)
       .set({ usedAt: new Date() })
@@ -104,7 +109,10 @@ export class TokenService {
         .update(refreshTokens)
         .set({ revokedAt: sql`now()` })
         .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
-      throw new OAuthError('invalid_grant', 'The refresh token was already used; every token of this sign-in is revoked');
+      throw new OAuthError(
+        'invalid_grant',
+        'The refresh token was already used; every token of this sign-in is revoked',
+      );
     }
     const [account] = await db.select().from(accounts).where(eq(accounts.personId, row.personId));
     if (!account || account.disabled) throw new OAuthError('invalid_grant', 'The account is disabled');
@@ -115,7 +123,8 @@ export class TokenService {
   async clientCredentialsGrant(clientId: string, clientSecret: string): Promise<TokenResponse> {
     const [client] = await this.options.db.select().from(clients).where(eq(clients.clientId, clientId));
     const ok = await verifyPassword(clientSecret, client?.secretHash ?? (await dummyHash));
-    if (!client || !ok || client.revokedAt) throw new OAuthError('invalid_client', 'Unknown client or wrong secret');
+    if (!client || !ok || client.revokedAt)
+      throw new OAuthError('invalid_client', 'Unknown client or wrong secret');
     const { accessToken, expiresIn } = (await this.issuer()).issueAccessToken({
       subject: client.clientId,
       kind: 'client',

@@ -38,7 +38,11 @@ export function organisationSnapshot(org: Organisation): OrganisationSnapshot {
   };
 }
 
-export async function insertOrganisation(tx: Tx, id: string, input: OrganisationCreate): Promise<Organisation> {
+export async function insertOrganisation(
+  tx: Tx,
+  id: string,
+  input: OrganisationCreate,
+): Promise<Organisation> {
   const [row] = await tx
     .insert(organisations)
     .values({
@@ -55,13 +59,21 @@ export async function insertOrganisation(tx: Tx, id: string, input: Organisation
   return toOrganisation(row!);
 }
 
-export async function findOrganisation(db: Db | Tx, id: string, forUpdate = false): Promise<Organisation | undefined> {
+export async function findOrganisation(
+  db: Db | Tx,
+  id: string,
+  forUpdate = false,
+): Promise<Organisation | undefined> {
   const query = db.select().from(organisations).where(eq(organisations.id, id));
   const [row] = forUpdate ? await query.for('update') : await query;
   return row ? toOrganisation(row) : undefined;
 }
 
-export async function updateOrganisation(tx: Tx, current: Organisation, patch: OrganisationPatch): Promise<Organisation> {
+export async function updateOrganisation(
+  tx: Tx,
+  current: Organisation,
+  patch: OrganisationPatch,
+): Promise<Organisation> {
   const [row] = await tx
     .update(organisations)
     .set({ ...patch, version: current.version + 1, updatedAt: new Date() })

@@ -51,7 +51,10 @@ async function hydrate(db: Db | Tx, rows: PersonRow[]): Promise<Person[]> {
   const ids = rows.map((r) => r.id);
   const [roles, emails] = await Promise.all([
     db.select().from(roleAssignments).where(inArray(roleAssignments.personId, ids)),
-    db.select({ personId: accounts.personId, email: accounts.email }).from(accounts).where(inArray(accounts.personId, ids)),
+    db
+      .select({ personId: accounts.personId, email: accounts.email })
+      .from(accounts)
+      .where(inArray(accounts.personId, ids)),
   ]);
   const emailOf = new Map(emails.map((e) => [e.personId, e.email]));
   return rows.map((row) =>
@@ -143,7 +146,11 @@ export async function listPeople(db: Db, filter: PersonFilter): Promise<Person[]
     for (const word of filter.q.split(/\s+/).slice(0, 3)) {
       const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       conditions.push(
-        or(ilike(people.familyName, pattern), ilike(people.givenName, pattern), ilike(people.middleName, pattern))!,
+        or(
+          ilike(people.familyName, pattern),
+          ilike(people.givenName, pattern),
+          ilike(people.middleName, pattern),
+        )!,
       );
     }
   }

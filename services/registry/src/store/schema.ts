@@ -7,7 +7,6 @@ import {
   integer,
   jsonb,
   pgSchema,
-  primaryKey,
   smallint,
   text,
   timestamp,
@@ -146,7 +145,6 @@ export const signingKeys = registrySchema.table('signing_keys', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   retiredAt: timestamp('retired_at', { withTimezone: true }),
 });
-
 
 export const idempotencyKeys = defineIdempotencyTable(registrySchema);
 export const outbox = defineOutboxTable(registrySchema);
