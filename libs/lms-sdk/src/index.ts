@@ -1,0 +1,21 @@
+export {
+  type Capability,
+  type ConnectOptions,
+  type ConnectorDefinition,
+  type ConnectorLogger,
+  capabilities,
+  defineConnector,
+  describeConnector,
+  type EnrollmentPush,
+  type GradePush,
+  type ImportSource,
+  type LmsSession,
+  type PulledPage,
+  type PullOptions,
+  type PushOptions,
+  type PushOutcome,
+  sessionMethodOf,
+  type WebhookOutcome,
+} from './connector';
+export * from './entities';
+export * from './errors';
