@@ -1,15 +1,18 @@
 import type { z } from 'zod';
 import { coursesEvents } from './courses-events';
+import { lmsEvents } from './lms-events';
 import { registryEvents } from './registry-events';
 
 export { type CloudEvent, cloudEventSchema, createEvent, type NewEvent } from './cloud-event';
 export * from './courses-events';
+export * from './lms-events';
 export * from './registry-events';
 
 /** Every event type of the network and the zod schema of its `data`. Add, never break. */
 export const eventDataSchemas = {
   ...registryEvents,
   ...coursesEvents,
+  ...lmsEvents,
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;

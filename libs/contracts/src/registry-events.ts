@@ -53,6 +53,8 @@ export const personSnapshotSchema = z.object({
   familyName: z.string(),
   middleName: z.string().nullable(),
   birthDate: z.string().nullable().optional(),
+  /** SHA-256 of the lower-cased e-mail (account or contact), so other services can match people without holding e-mails. */
+  emailHash: z.string().nullable().optional(),
   roles: z.array(roleAssignmentSchema),
   status: z.enum(['active', 'archived']),
   version: z.number().int().positive(),

@@ -3,7 +3,14 @@ import type { EntityOf, EntityType } from './entities';
 import type { RejectedRecord } from './errors';
 
 /** What a connector can do; it implements exactly the methods of what it declares. */
-export const capabilities = ['roster.pull', 'courses.pull', 'enrollments.push', 'grades.pull', 'grades.push', 'webhooks'] as const;
+export const capabilities = [
+  'roster.pull',
+  'courses.pull',
+  'enrollments.push',
+  'grades.pull',
+  'grades.push',
+  'webhooks',
+] as const;
 export type Capability = (typeof capabilities)[number];
 
 /** One page of a pull: records of one entity type, plus the records of that page that could not be used. */
@@ -52,7 +59,9 @@ export interface GradePush {
 }
 
 /** The outcome of one pushed item: pushing the same item twice must give `ok` both times (idempotent). */
-export type PushOutcome = { key: string; ok: true; changed: boolean } | { key: string; ok: false; error: string; retryable: boolean };
+export type PushOutcome =
+  | { key: string; ok: true; changed: boolean }
+  | { key: string; ok: false; error: string; retryable: boolean };
 
 export interface PushOptions {
   signal: AbortSignal;
@@ -125,8 +134,11 @@ export function sessionMethodOf(capability: Capability): keyof LmsSession {
  * (id, capabilities); the conformance kit checks that sessions implement exactly
  * what is declared.
  */
-export function defineConnector<S extends z.ZodType, K extends z.ZodType>(definition: ConnectorDefinition<S, K>): ConnectorDefinition<S, K> {
-  if (!/^[a-z][a-z0-9-]{1,40}$/.test(definition.id)) throw new Error(`connector id "${definition.id}": lower-case letters, digits, dashes`);
+export function defineConnector<S extends z.ZodType, K extends z.ZodType>(
+  definition: ConnectorDefinition<S, K>,
+): ConnectorDefinition<S, K> {
+  if (!/^[a-z][a-z0-9-]{1,40}$/.test(definition.id))
+    throw new Error(`connector id "${definition.id}": lower-case letters, digits, dashes`);
   for (const c of definition.capabilities) {
     if (!capabilities.includes(c)) throw new Error(`connector ${definition.id}: unknown capability ${c}`);
   }

@@ -120,7 +120,9 @@ export const resultSchema = z.object({
   lineItemSourcedId: z.string().min(1),
   studentSourcedId: z.string().min(1),
   score: z.number().optional(),
-  scoreStatus: z.enum(['exempt', 'fully graded', 'not submitted', 'partially graded', 'submitted']).default('fully graded'),
+  scoreStatus: z
+    .enum(['exempt', 'fully graded', 'not submitted', 'partially graded', 'submitted'])
+    .default('fully graded'),
   scoreDate: z.string().optional(),
   comment: z.string().optional(),
   /** Course completion reported by the LMS (e.g. Moodle completion), when known. */
@@ -150,4 +152,13 @@ export type LineItem = EntityOf<'lineItems'>;
 export type Result = EntityOf<'results'>;
 
 /** The order in which entity types are delivered (references point backwards). */
-export const entityOrder: EntityType[] = ['orgs', 'academicSessions', 'courses', 'classes', 'users', 'enrollments', 'lineItems', 'results'];
+export const entityOrder: EntityType[] = [
+  'orgs',
+  'academicSessions',
+  'courses',
+  'classes',
+  'users',
+  'enrollments',
+  'lineItems',
+  'results',
+];

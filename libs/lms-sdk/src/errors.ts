@@ -5,7 +5,13 @@
  */
 export class ConnectorError extends Error {
   constructor(
-    readonly code: 'auth_failed' | 'rate_limited' | 'not_found' | 'lms_unavailable' | 'invalid_data' | 'unsupported',
+    readonly code:
+      | 'auth_failed'
+      | 'rate_limited'
+      | 'not_found'
+      | 'lms_unavailable'
+      | 'invalid_data'
+      | 'unsupported',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -53,7 +59,10 @@ export interface RejectedRecord {
 
 export class InvalidDataError extends ConnectorError {
   constructor(readonly record: RejectedRecord) {
-    super('invalid_data', `${record.entity}${record.sourcedId ? ` ${record.sourcedId}` : ''}${record.file ? ` (${record.file}:${record.line ?? '?'})` : ''}: ${record.reason}`);
+    super(
+      'invalid_data',
+      `${record.entity}${record.sourcedId ? ` ${record.sourcedId}` : ''}${record.file ? ` (${record.file}:${record.line ?? '?'})` : ''}: ${record.reason}`,
+    );
   }
 }
 

@@ -19,3 +19,13 @@ export {
 } from './connector';
 export * from './entities';
 export * from './errors';
+export {
+  delay,
+  pageArray,
+  type RecordOrigin,
+  type RetryOptions,
+  throwIfAborted,
+  type ValidatedRecords,
+  validateRecords,
+  withRetry,
+} from './paging';

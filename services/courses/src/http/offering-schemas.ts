@@ -98,6 +98,8 @@ export const offeringSchema = z
     documentIssued: z.string().nullable(),
     agreementRef: z.string().nullable(),
     audience: z.enum(['students', 'teachers']),
+    /** 'lms': a class of a school's LMS, kept in step with it by lms-bridge's events. */
+    origin: z.enum(['network', 'lms']),
     status: z.enum(offeringStatuses),
     version: z.number().int(),
     publishedAt: z.string().nullable(),

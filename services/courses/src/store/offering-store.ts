@@ -36,6 +36,7 @@ export function toOffering(row: Row, provider: ProviderRow = null): Offering {
     documentIssued: row.documentIssued,
     agreementRef: row.agreementRef,
     audience: row.audience as Offering['audience'],
+    origin: row.origin as Offering['origin'],
     status: row.status as Offering['status'],
     version: row.version,
     publishedAt: row.publishedAt?.toISOString() ?? null,

@@ -59,6 +59,12 @@ export const offerings = coursesSchema.table(
     documentIssued: text('document_issued'),
     agreementRef: text('agreement_ref'),
     audience: text('audience').notNull().default('students'),
+    /** Where the offering comes from: 'network' (the catalogue API) or 'lms' (a school's LMS class, kept by lms-bridge's events). */
+    origin: text('origin').notNull().default('network'),
+    /** For an LMS class: the lms-bridge connection that reported it. */
+    lmsConnectionId: uuid('lms_connection_id'),
+    /** For an LMS class: its code in the LMS (e.g. `10A-ALG`). */
+    classCode: text('class_code'),
     status: text('status').notNull().default('draft'),
     /** Seats taken (status enrolled); changed only under the offering's row lock. */
     enrolledCount: integer('enrolled_count').notNull().default(0),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PersonSnapshot } from '@mathnet/contracts';
 import type { Db, Tx } from '@mathnet/db';
 import { and, asc, eq, exists, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
@@ -32,6 +33,11 @@ function toPerson(row: PersonRow, roles: RoleRow[], email: string | null): Perso
   };
 }
 
+/** SHA-256 hex of a lower-cased, trimmed e-mail (null when there is none). */
+export function emailHashOf(email: string | null | undefined): string | null {
+  return email ? createHash('sha256').update(email.trim().toLowerCase()).digest('hex') : null;
+}
+
 /** What the person events carry: names, birth date and roles; never contacts. */
 export function personSnapshot(person: Person): PersonSnapshot {
   return {
@@ -40,6 +46,7 @@ export function personSnapshot(person: Person): PersonSnapshot {
     familyName: person.familyName,
     middleName: person.middleName,
     birthDate: person.birthDate,
+    emailHash: emailHashOf(person.account?.email ?? person.contacts?.email),
     roles: person.roles,
     status: person.status,
     version: person.version,
