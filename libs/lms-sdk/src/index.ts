@@ -29,3 +29,5 @@ export {
   validateRecords,
   withRetry,
 } from './paging';
+/** The zod the SDK's schemas are made with: connectors use it so that one copy of zod describes every schema. */
+export { z } from 'zod';

@@ -17,6 +17,8 @@ export const bridgeConfigSchema = z.object({
   MAX_IMPORT_MB: z.coerce.number().int().min(1).max(2048).default(256),
   /** How often the run worker looks for queued runs and due schedules, milliseconds. */
   RUN_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  /** A running run whose heartbeat is older than this (ms) is resumed by another worker: its process died. */
+  RUN_STALE_MS: z.coerce.number().int().min(500).default(15_000),
   LOG_LEVEL: env.logLevel(),
 });
 

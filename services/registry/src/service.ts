@@ -1,10 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { authenticate, createStaticVerifier, type TokenVerifier } from '@mathnet/auth';
-import type { EventBus } from '@mathnet/bus';
+import {
+  assertAllowed,
+  authenticate,
+  createStaticVerifier,
+  isNetworkAdmin,
+  requireActor,
+  type TokenVerifier,
+} from '@mathnet/auth';
+import type { EventBus, Subscription } from '@mathnet/bus';
 import { type DatabaseHandle, OutboxRelay, runMigrations, UnitOfWork } from '@mathnet/db';
-import { createHttpApp, type Logger } from '@mathnet/kit';
+import { createHttpApp, deadLetterRouter, type Logger } from '@mathnet/kit';
 import type { Express } from 'express';
 import type { RegistryConfig } from './config';
+import { lmsPeopleGroup, subscribeLmsPeople } from './consumers/lms-people';
 import { type DemoSummary, seedDemoDistrict } from './demo/seed-demo-district';
 import { adminRouter } from './http/admin-router';
 import { authRouter } from './http/auth-router';
@@ -37,7 +45,7 @@ export interface RegistryService {
   app: Express;
   /** Verifies tokens with registry's own keys (no HTTP). */
   verifier: TokenVerifier;
-  /** Applies migrations, makes the signing key and the first admin, starts the outbox relay. */
+  /** Applies migrations, makes the signing key and the first admin, subscribes to LMS facts, starts the outbox relay. */
   start(): Promise<void>;
   /** Loads the demo district (standalone mode, empty data directory); undefined when schools already exist. */
   seedDemo(): Promise<DemoSummary | undefined>;
@@ -61,6 +69,7 @@ export function createRegistryService(deps: RegistryDeps): RegistryService {
   });
   const verifier = createStaticVerifier(() => keys.activeKeys());
   const openapi = registryOpenApi();
+  let lmsPeople: Subscription | undefined;
 
   const { app } = createHttpApp({
     name: 'registry',
@@ -77,6 +86,14 @@ export function createRegistryService(deps: RegistryDeps): RegistryService {
       app.use(clientsRouter(db));
       app.use(peopleRouter(db, work));
       app.use(adminRouter(db, work));
+      app.use(
+        deadLetterRouter(bus, [lmsPeopleGroup], (req) =>
+          assertAllowed(
+            isNetworkAdmin(requireActor(req)),
+            'Only a network administrator operates dead letters',
+          ),
+        ),
+      );
     },
   });
 
@@ -95,10 +112,12 @@ export function createRegistryService(deps: RegistryDeps): RegistryService {
         },
         logger,
       );
+      lmsPeople = await subscribeLmsPeople(bus, work, logger);
       relay.start();
     },
     seedDemo: () => seedDemoDistrict(work, logger),
     async close() {
+      await lmsPeople?.close();
       await relay.close();
     },
   };
