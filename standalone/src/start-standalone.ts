@@ -5,7 +5,9 @@ import { type CoursesDemoSummary, createCoursesService } from '@mathnet/courses'
 import { createDatabase } from '@mathnet/db';
 import { createGateway } from '@mathnet/gateway';
 import { Lifecycle, type Logger, listen } from '@mathnet/kit';
+import { builtInConnectors, createBridgeService, loadConnectors } from '@mathnet/lms-bridge';
 import { createRegistryService, type DemoSummary } from '@mathnet/registry';
+import { secretsKeyOf } from './secrets-key';
 import type { StandaloneConfig } from './config';
 import { lockDataDir } from './data-dir-lock';
 
@@ -58,11 +60,30 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
         },
       }),
     );
+    const bridge = lifecycle.add(
+      'lms-bridge',
+      createBridgeService({
+        database,
+        bus,
+        logger: logger.child({ service: 'lms-bridge' }),
+        verifier: registry.verifier,
+        connectors: await loadConnectors(config.MATHNET_CONNECTORS.length ? config.MATHNET_CONNECTORS : builtInConnectors),
+        secretsKey: config.MATHNET_SECRETS_KEY ?? secretsKeyOf(dataDir, logger),
+        maxImportBytes: config.MAX_IMPORT_MB * 1024 * 1024,
+        runPollMs: 500,
+        // One process: a running run found at start-up was interrupted by the previous process's end.
+        runStaleMs: 1000,
+        processMetrics: false,
+      }),
+    );
+
     // Consumers subscribe before producers start: the in-process bus (like an undeclared AMQP queue) keeps nothing for absent groups.
     await courses.start();
+    await bridge.start();
     await registry.start();
     const registryServer = lifecycle.add('registry-http', await listen(registry.app, 0, '127.0.0.1'));
     const coursesServer = lifecycle.add('courses-http', await listen(courses.app, 0, '127.0.0.1'));
+    const bridgeServer = lifecycle.add('lms-bridge-http', await listen(bridge.app, 0, '127.0.0.1'));
 
     const demo = createdData && config.MATHNET_DEMO ? await registry.seedDemo() : undefined;
     // Registry's demo people reach courses as events; the first administrator is one more person.
@@ -70,7 +91,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
 
     const gateway = createGateway({
       logger: logger.child({ service: 'gateway' }),
-      upstreams: { registry: registryServer.url, courses: coursesServer.url },
+      upstreams: { registry: registryServer.url, courses: coursesServer.url, 'lms-bridge': bridgeServer.url },
       verifier: registry.verifier,
       rateLimit: { store: 'memory' },
       corsOrigins: config.CORS_ORIGINS,

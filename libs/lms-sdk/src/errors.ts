@@ -1,6 +1,13 @@
 /** Marks errors of every copy of this SDK (a registered symbol is the same in each copy). */
 const brand: unique symbol = Symbol.for('@mathnet/lms-sdk/ConnectorError') as never;
 
+function isInstance(cls: typeof ConnectorError, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(cls, value)) return true;
+  if (!value || typeof value !== 'object' || (value as { [brand]?: unknown })[brand] !== true) return false;
+  if (cls === ConnectorError) return true;
+  return Object.hasOwn(cls, 'errorCode') && cls.errorCode === (value as ConnectorError).code;
+}
+
 /**
  * Typed connector errors. The bridge decides what to do by type: auth failures
  * fail the run and mark the connection; rate limits wait `retryAfterMs`; an
@@ -17,10 +24,8 @@ export class ConnectorError extends Error {
    * match by code; a connector's own subclasses match by prototype only.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    if (!value || typeof value !== 'object' || (value as { [brand]?: unknown })[brand] !== true) return false;
-    if (this === ConnectorError) return true;
-    return Object.hasOwn(this, 'errorCode') && this.errorCode === (value as ConnectorError).code;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof asks about (maybe a subclass)
+    return isInstance(this, value);
   }
 
   readonly [brand] = true;

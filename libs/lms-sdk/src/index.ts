@@ -1,3 +1,5 @@
+/** The zod the SDK's schemas are made with: connectors use it so that one copy of zod describes every schema. */
+export { z } from 'zod';
 export {
   type Capability,
   type ConnectOptions,
@@ -29,5 +31,3 @@ export {
   validateRecords,
   withRetry,
 } from './paging';
-/** The zod the SDK's schemas are made with: connectors use it so that one copy of zod describes every schema. */
-export { z } from 'zod';

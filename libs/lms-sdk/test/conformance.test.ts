@@ -3,8 +3,19 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AuthFailedError, type ConnectorDefinition, describeConnector, LmsUnavailableError } from '@mathnet/lms-sdk';
-import { type ConformanceConfig, expectConnectorError, openSession, runConformanceKit } from '@mathnet/lms-sdk/conformance';
+import {
+  AuthFailedError,
+  type ConnectorDefinition,
+  ConnectorError,
+  describeConnector,
+  LmsUnavailableError,
+} from '@mathnet/lms-sdk';
+import {
+  type ConformanceConfig,
+  expectConnectorError,
+  openSession,
+  runConformanceKit,
+} from '@mathnet/lms-sdk/conformance';
 import { expect } from 'chai';
 import fixtureConnector, { signWebhook } from './fixtures/connector-fixture/index';
 import { type FixtureLmsOptions, startFixtureLms } from './fixtures/connector-fixture/test-double';
@@ -63,7 +74,20 @@ describe('the fixture connector as a separate package', () => {
     expect(described.id).to.equal('fixture-lms');
     expect(described.capabilities).to.deep.equal(['roster.pull', 'enrollments.push', 'webhooks']);
     expect(Object.keys(described.settingsSchema.properties ?? {})).to.deep.equal(['baseUrl', 'pageSize']);
-    expect(Object.keys(described.secretsSchema.properties ?? {})).to.deep.equal(['apiToken', 'webhookSecret']);
+    expect(Object.keys(described.secretsSchema.properties ?? {})).to.deep.equal([
+      'apiToken',
+      'webhookSecret',
+    ]);
+    // Its errors come from the other instance of the SDK and still match the kit's classes.
+    const opened = await openSession(loaded.default, await configure({}, 'wrong-token-789')());
+    const error = await expectConnectorError(
+      opened.session.test(new AbortController().signal),
+      AuthFailedError,
+      'test()',
+    );
+    expect(Object.getPrototypeOf(error)).to.not.equal(AuthFailedError.prototype);
+    expect(error).to.be.instanceOf(ConnectorError).and.not.instanceOf(LmsUnavailableError);
+    await opened.close();
   });
 
   it('reports the record the Fixture LMS cannot give as rejected, naming the field', async () => {
@@ -85,11 +109,22 @@ describe('the fixture connector as a separate package', () => {
     const lms = await startFixtureLms({ token });
     const url = lms.url;
     await lms.close();
-    const down = await openSession(fixtureConnector, { settings: { baseUrl: url }, secrets: { apiToken: token, webhookSecret } });
-    await expectConnectorError(down.session.test(new AbortController().signal), LmsUnavailableError, 'closed port');
+    const down = await openSession(fixtureConnector, {
+      settings: { baseUrl: url },
+      secrets: { apiToken: token, webhookSecret },
+    });
+    await expectConnectorError(
+      down.session.test(new AbortController().signal),
+      LmsUnavailableError,
+      'closed port',
+    );
     await down.close();
     const bad = await openSession(fixtureConnector, await configure({}, 'another-wrong-token')());
-    const error = await expectConnectorError(bad.session.test(new AbortController().signal), AuthFailedError, 'bad token');
+    const error = await expectConnectorError(
+      bad.session.test(new AbortController().signal),
+      AuthFailedError,
+      'bad token',
+    );
     expect(error.code).to.equal('auth_failed');
     await bad.close();
   });

@@ -11,7 +11,6 @@ import {
   checkSameRecords,
   checkUniqueSourcedIds,
   collectPull,
-  type PullCapability,
   pullCapabilities,
   startPull,
 } from './collect-pull';

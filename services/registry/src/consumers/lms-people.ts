@@ -53,7 +53,8 @@ export async function subscribeLmsPeople(
           counts = await applyPeopleBatch(inner, emit, batch);
         }),
       );
-      if (fresh) logger.info({ eventId: event.id, runId: batch.runId, ...counts }, 'lms people batch applied');
+      if (fresh)
+        logger.info({ eventId: event.id, runId: batch.runId, ...counts }, 'lms people batch applied');
       else logger.debug({ eventId: event.id }, 'lms people batch already applied');
     },
   });
@@ -64,19 +65,31 @@ type PeopleBatch = z.infer<typeof lmsPeopleSyncedSchema>;
 function parseBatch(event: CloudEvent): PeopleBatch {
   const parsed = lmsPeopleSyncedSchema.safeParse(event.data);
   // A batch breaking its contract can never succeed: park it in the dead letters at once.
-  if (!parsed.success) throw new PermanentError(`${event.type} data breaks its contract: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new PermanentError(`${event.type} data breaks its contract: ${parsed.error.message}`);
   return parsed.data;
 }
 
 /** Applies one batch inside the caller's transaction; emits the person events. */
 export async function applyPeopleBatch(tx: Tx, emit: Emit, batch: PeopleBatch): Promise<LmsPeopleCounts> {
   const orgId = batch.organisationId;
-  const [org] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, orgId));
-  if (!org) throw new PermanentError(`organisation ${orgId} of LMS connection ${batch.connectionId} is not in the registry`);
+  const [org] = await tx
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.id, orgId));
+  if (!org)
+    throw new PermanentError(
+      `organisation ${orgId} of LMS connection ${batch.connectionId} is not in the registry`,
+    );
   const facts = [...new Map(batch.people.map((f) => [f.id, f])).values()];
   const ids = facts.map((f) => f.id);
   // Locked in id order: concurrent batches and API edits of the same people serialise without deadlocks.
-  const rows = await tx.select().from(people).where(inArray(people.id, ids)).orderBy(asc(people.id)).for('update');
+  const rows = await tx
+    .select()
+    .from(people)
+    .where(inArray(people.id, ids))
+    .orderBy(asc(people.id))
+    .for('update');
   const known = new Map(rows.map((r) => [r.id, r]));
   const knownIds = [...known.keys()];
   const [roleRows, accountRows] = knownIds.length
@@ -121,7 +134,12 @@ export async function applyPeopleBatch(tx: Tx, emit: Emit, batch: PeopleBatch): 
         updatedAt: now,
       };
       inserts.push(row);
-      const roles = factRoles.map((r, position) => ({ ...r, personId: fact.id, organisationId: orgId, position }));
+      const roles = factRoles.map((r, position) => ({
+        ...r,
+        personId: fact.id,
+        organisationId: orgId,
+        position,
+      }));
       roleInserts.push(...roles);
       events.push({ type: 'registered', person: toPerson(row, roles, null) });
       counts.created++;
@@ -172,7 +190,12 @@ export async function applyPeopleBatch(tx: Tx, emit: Emit, batch: PeopleBatch): 
     if (rolesChanged) {
       replaced.push(fact.id);
       const from = Math.max(-1, ...kept.map((r) => r.position)) + 1;
-      const added = factRoles.map((r, i) => ({ ...r, personId: fact.id, organisationId: orgId, position: from + i }));
+      const added = factRoles.map((r, i) => ({
+        ...r,
+        personId: fact.id,
+        organisationId: orgId,
+        position: from + i,
+      }));
       roleInserts.push(...added);
       roles = [...kept, ...added];
     }

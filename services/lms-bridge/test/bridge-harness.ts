@@ -1,0 +1,107 @@
+import { Writable } from 'node:stream';
+import { createStaticVerifier, generateSigningKey, type RoleGrant, TokenIssuer } from '@mathnet/auth';
+import { createEventBus, type EventBus, type EventRecorder, recordEvents } from '@mathnet/bus';
+import { createDatabase, type DatabaseHandle } from '@mathnet/db';
+import { listen, type RunningServer } from '@mathnet/kit';
+import type { ConnectorDefinition } from '@mathnet/lms-sdk';
+import { createTestBus, createTestDatabase } from '@mathnet/testkit';
+import { pino } from 'pino';
+import { generateSecretsKey } from '../src/secrets/secret-box';
+import { type BridgeService, createBridgeService } from '../src/service';
+
+/** lms-bridge in process on real infrastructure, with tokens for any actor and every log line captured. */
+export interface BridgeHarness {
+  url: string;
+  bridge: BridgeService;
+  bus: EventBus;
+  database: DatabaseHandle;
+  events: EventRecorder;
+  logs: string[];
+  tokenFor(personId: string, roles: RoleGrant[]): string;
+  call(method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
+  close(): Promise<void>;
+}
+
+export async function startBridge(label: string, connectors: Map<string, ConnectorDefinition>, fetchImpl?: typeof fetch): Promise<BridgeHarness> {
+  const logs: string[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const testDb = await createTestDatabase(label);
+  const testBus = await createTestBus(label);
+  const database = await createDatabase(testDb.url, { logger });
+  const bus = createEventBus(testBus.url, { logger, exchange: testBus.exchange, queuePrefix: testBus.queuePrefix });
+  await bus.start();
+  const events = await recordEvents(bus, { group: 'test.lms-events', patterns: ['mathnet.lms.#'] });
+  const key = generateSigningKey();
+  const issuer = new TokenIssuer({ key });
+  const bridge = createBridgeService({
+    database,
+    bus,
+    logger,
+    verifier: createStaticVerifier(() => [key]),
+    connectors,
+    secretsKey: generateSecretsKey(),
+    maxImportBytes: 64 * 1024 * 1024,
+    runPollMs: 100,
+    runStaleMs: 1000,
+    processMetrics: false,
+    ...(fetchImpl ? { fetchImpl } : {}),
+  });
+  await bridge.start();
+  const server: RunningServer = await listen(bridge.app, 0, '127.0.0.1');
+  return {
+    url: server.url,
+    bridge,
+    bus,
+    database,
+    events,
+    logs,
+    tokenFor: (personId, roles) => issuer.issueAccessToken({ subject: personId, kind: 'person', roles }).accessToken,
+    async call(method, path, token, body, headers = {}) {
+      const h: Record<string, string> = { ...headers };
+      if (token) h.authorization = `Bearer ${token}`;
+      let payload: string | Uint8Array | undefined;
+      if (body instanceof Uint8Array) payload = body;
+      else if (body !== undefined) {
+        payload = JSON.stringify(body);
+        h['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${server.url}${path}`, { method, headers: h, ...(payload !== undefined ? { body: payload } : {}) });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
+      return { status: res.status, body: json as any, text };
+    },
+    async close() {
+      await server.close();
+      await events.close();
+      await bridge.close();
+      await bus.close();
+      await database.close();
+      await testDb.close();
+    },
+  };
+}
+
+/** Polls a run until it is finished (succeeded or failed). */
+export async function waitForRun(h: BridgeHarness, runId: string, token: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await h.call('GET', `/v1/runs/${runId}`, token);
+    if (res.body?.status === 'succeeded' || res.body?.status === 'failed') return res.body;
+    if (Date.now() > deadline) throw new Error(`run ${runId} not finished: ${res.text}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
