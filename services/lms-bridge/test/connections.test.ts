@@ -122,6 +122,15 @@ describe('lms-bridge connections', function () {
     expect((await h.call('GET', `/v1/connections/${created.body.id}`, coordA)).status).to.equal(404);
   });
 
+  it("lets the school's LMS machine client start a sync, but not read the connection; a teacher gets 403", async () => {
+    const created = await h.call('POST', '/v1/connections', coordA, { organisationId: schoolA, connector: 'fake-lms', settings: { baseUrl: 'https://x.example' }, secrets: { token: 'good-token' } });
+    const machine = h.tokenFor('01890000-0000-7000-8000-000000000009', [{ role: 'lms_client', organisationId: schoolA }]);
+    const teacher = h.tokenFor('01890000-0000-7000-8000-000000000008', [{ role: 'teacher', organisationId: schoolA }]);
+    expect((await h.call('POST', `/v1/connections/${created.body.id}/sync`, machine)).status).to.equal(202);
+    expect((await h.call('GET', `/v1/connections/${created.body.id}`, machine)).status).to.equal(403);
+    expect((await h.call('POST', `/v1/connections/${created.body.id}/sync`, teacher)).status).to.equal(403);
+  });
+
   it('rejects imports that are not zip archives', async () => {
     const created = await h.call('POST', '/v1/connections', coordA, { organisationId: schoolA, connector: 'fake-lms', settings: { baseUrl: 'https://x.example' }, secrets: { token: 'good-token' } });
     const notZip = await h.call('POST', `/v1/connections/${created.body.id}/imports`, coordA, new TextEncoder().encode('hello'), { 'content-type': 'application/zip' });

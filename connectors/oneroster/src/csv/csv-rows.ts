@@ -32,7 +32,7 @@ const parserOptions = {
   record_delimiter: ['\r\n', '\n', '\r'],
   skip_empty_lines: true,
   trim: false,
-} as const;
+};
 
 /**
  * Streams the rows of one CSV file (UTF-8, with or without BOM; RFC 4180 quoting,

@@ -49,13 +49,15 @@ function base(item: Json) {
 /** Maps one JSON object of the REST binding to a raw record; `problems` collects what cannot be mapped. */
 export type RestMapper = (item: Json, problems: string[]) => Record<string, unknown>;
 
+/** The user's usable roles; roles the network cannot use are left out, and reported only when none is left. */
 function mapUserRoles(item: Json, problems: string[]): unknown[] {
   const roles: unknown[] = [];
+  const dropped: string[] = [];
   for (const raw of Array.isArray(item.roles) ? (item.roles as Json[]) : []) {
     const value = str(raw?.role);
     const mapped = value ? mapRole(value) : { reason: 'a role without role' };
     if (typeof mapped !== 'string') {
-      problems.push(mapped.reason);
+      dropped.push(mapped.reason);
       continue;
     }
     roles.push(
@@ -68,6 +70,7 @@ function mapUserRoles(item: Json, problems: string[]): unknown[] {
       }),
     );
   }
+  if (roles.length === 0 && dropped.length > 0) problems.push(`no usable role: ${dropped.join('; ')}`);
   return roles;
 }
 

@@ -9,7 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ConnectionOpener } from '../connectors/connection-opener';
 import type { SecretBox } from '../secrets/secret-box';
 import { connections, runs, uploads } from '../store/schema';
-import { assertManages } from './connection-access';
+import { assertManages, assertMayTrigger } from './connection-access';
 import { connectionCreateSchema, connectionPatchSchema } from './schemas';
 import { uuidParam } from './params';
 
@@ -174,7 +174,7 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
 
   router.post('/v1/connections/:id/sync', async (req, res) => {
     const current = await load(req.params.id);
-    assertManages(requireActor(req), current.organisationId);
+    assertMayTrigger(requireActor(req), current.organisationId);
     const definition = connectorOf(current.connectorId);
     if (!definition.capabilities.some((c) => c === 'roster.pull' || c === 'courses.pull')) {
       throw new ConflictError(`The ${definition.id} connector cannot pull from the LMS`);
@@ -187,7 +187,7 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
     express.raw({ type: () => true, limit: deps.maxImportBytes }),
     async (req, res) => {
       const current = await load(req.params.id);
-      assertManages(requireActor(req), current.organisationId);
+      assertMayTrigger(requireActor(req), current.organisationId);
       const type = req.get('content-type') ?? '';
       if (!/^(application\/(zip|x-zip-compressed|octet-stream))\b/.test(type)) {
         throw new UnsupportedMediaTypeError('Send the import as application/zip (a OneRoster CSV zip)');
@@ -199,6 +199,24 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
       res.status(202).json({ runId: await queue(current, 'import', uploadId) });
     },
   );
+
+  router.post('/v1/connections/:id/webhook', async (req, res) => {
+    const current = await load(req.params.id);
+    assertMayTrigger(requireActor(req), current.organisationId);
+    const definition = connectorOf(current.connectorId);
+    if (!definition.capabilities.includes('webhooks')) throw new ConflictError(`The ${definition.id} connector takes no webhooks`);
+    const opened = await deps.opener.open(current.id);
+    try {
+      const outcome = await opened.session.handleWebhook!(req.body, Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])));
+      if (outcome.sync.length === 0) {
+        res.status(202).json({ runId: null });
+        return;
+      }
+      res.status(202).json({ runId: await queue(current, 'webhook') });
+    } finally {
+      await opened.session.close?.();
+    }
+  });
 
   return router;
 }

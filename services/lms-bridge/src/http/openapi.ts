@@ -68,6 +68,14 @@ export function bridgeOpenApi(): ReturnType<typeof buildOpenApiDocument> {
   });
   r.registerPath({
     method: 'post',
+    path: '/v1/connections/{id}/webhook',
+    summary: "The LMS calls back (with the school's machine-client token); the connector decides whether to sync",
+    tags: ['runs'],
+    request: { params: idParams, body: json(z.record(z.string(), z.unknown())) },
+    responses: { 202: { description: 'Queued (runId) or nothing to do (null)', ...json(z.object({ runId: z.uuid().nullable() })) }, ...problemResponses(401, 403, 404, 409) },
+  });
+  r.registerPath({
+    method: 'post',
     path: '/v1/connections/{id}/imports',
     summary: 'Import a OneRoster 1.2 CSV zip (bulk or delta) as the request body',
     tags: ['runs'],
