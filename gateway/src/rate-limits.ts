@@ -10,6 +10,7 @@ import {
 } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
+import { CoalescingRedisStore } from './coalescing-redis-store';
 
 /** Where the rate-limit counters live: this process, or Redis shared by every gateway replica. */
 export type RateLimitStoreOption = { store: 'memory' } | { redisUrl: string; keyPrefix?: string };
@@ -24,9 +25,27 @@ export interface RateLimitBudgets {
   loginFailuresPer15Min: number;
 }
 
+/** One hit of a client counted: the figures the `RateLimit-*` headers show. */
+export interface ClientHit {
+  limit: number;
+  /** Hits in this window, this one included. */
+  totalHits: number;
+  resetTime: Date | undefined;
+}
+
+/** The per-client budget, for the fast path: the same counters as {@link RateLimits.perClient}. */
+export interface ClientLimit {
+  limit: number;
+  windowMs: number;
+  /** Counts a hit of `key`; undefined when the store failed (logged; the request passes unlimited). */
+  hit(key: string): Promise<ClientHit | undefined>;
+}
+
 /** The three limiters and their store's lifecycle. */
 export interface RateLimits {
   perClient: RequestHandler;
+  /** The per-client counters outside express (same store and keys as `perClient`). */
+  client: ClientLimit;
   tokenPerIp: RequestHandler;
   /** Keyed by `res.locals.accountKey`; skips requests that name no account. */
   accountFailures: RequestHandler;
@@ -53,10 +72,16 @@ class ReloadingRedisStore extends RedisStore {
 }
 
 function ipKey(req: Request): string {
-  return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
+  return clientIpKey(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 }
 
-function retryAfterSeconds(info: RateLimitInfo | undefined): number {
+/** The per-client counter key of a caller without a valid token (IPv6 by /56 subnet). */
+export function clientIpKey(address: string): string {
+  return `ip:${ipKeyGenerator(address || 'unknown')}`;
+}
+
+/** Seconds until a window resets, at least 1: the `Retry-After` of a 429. */
+export function retryAfterSeconds(info: RateLimitInfo | undefined): number {
   const resetAt = info?.resetTime?.getTime() ?? Date.now() + 60_000;
   return Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
 }
@@ -88,15 +113,19 @@ export function createRateLimits(
   };
   let redis: Redis | undefined;
   const stores: Store[] = [];
-  const storeFor = (name: string): Store => {
+  const storeFor = (name: string, windowMs: number, coalescing = false): Store => {
     let store: Store;
     if ('redisUrl' in option) {
       redis ??= createRedis(option.redisUrl, logger);
       const client = redis;
-      store = new ReloadingRedisStore({
-        prefix: `${option.keyPrefix ?? 'mathnet:'}gateway:rl:${name}:`,
-        sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<never>,
-      });
+      const prefix = `${option.keyPrefix ?? 'mathnet:'}gateway:rl:${name}:`;
+      store = coalescing
+        ? new CoalescingRedisStore(client, { prefix, windowMs })
+        : new ReloadingRedisStore({
+            prefix,
+            sendCommand: (command: string, ...args: string[]) =>
+              client.call(command, ...args) as Promise<never>,
+          });
     } else {
       store = new MemoryStore();
     }
@@ -111,9 +140,11 @@ export function createRateLimits(
     logger: limiterLogger,
   } satisfies Partial<Options>;
 
+  // Every authenticated request counts here: the one limiter whose round trips are worth coalescing.
+  const clientStore = storeFor('client', 60_000, true);
   const perClient = rateLimit({
     ...common,
-    store: storeFor('client'),
+    store: clientStore,
     windowMs: 60_000,
     limit: budgets.perClientPerMinute,
     standardHeaders: 'draft-6',
@@ -127,7 +158,7 @@ export function createRateLimits(
 
   const tokenPerIp = rateLimit({
     ...common,
-    store: storeFor('token-ip'),
+    store: storeFor('token-ip', 60_000),
     windowMs: 60_000,
     limit: budgets.tokenPerIpPerMinute,
     standardHeaders: 'draft-6',
@@ -141,7 +172,7 @@ export function createRateLimits(
 
   const accountFailures = rateLimit({
     ...common,
-    store: storeFor('login-failures'),
+    store: storeFor('login-failures', 15 * 60_000),
     windowMs: 15 * 60_000,
     limit: budgets.loginFailuresPer15Min,
     // The counter is about an account, not about the caller: no RateLimit-* headers, only Retry-After on a 429.
@@ -155,8 +186,31 @@ export function createRateLimits(
     handler: tooMany('accountRateLimit', () => 'Too many failed sign-in attempts for this account'),
   });
 
+  // While the store is down every request fails to count: one log line per 10 s says so.
+  let lastStoreError = 0;
+  const storeFailed = (error: unknown) => {
+    const now = Date.now();
+    if (now - lastStoreError < 10_000) return;
+    lastStoreError = now;
+    logger.error({ err: error }, 'rate limits: the counter store failed; requests pass unlimited');
+  };
+  const client: ClientLimit = {
+    limit: budgets.perClientPerMinute,
+    windowMs: 60_000,
+    async hit(key) {
+      try {
+        const { totalHits, resetTime } = await clientStore.increment(key);
+        return { limit: budgets.perClientPerMinute, totalHits, resetTime };
+      } catch (error) {
+        storeFailed(error);
+        return undefined;
+      }
+    },
+  };
+
   return {
     perClient,
+    client,
     tokenPerIp,
     accountFailures,
     async check() {

@@ -1,17 +1,32 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
+/** Response headers by lower-case name. */
+export type HeaderMap = Record<string, string | string[]>;
+
 /**
- * Security headers. The CSP is helmet's default (scripts and styles from this
- * origin only), which Swagger UI at /api/docs lives with: its page loads its
- * scripts as files, uses inline styles (allowed by helmet's `style-src`) and
- * data: images. `upgrade-insecure-requests` is left out because the standalone
- * mode is often served over plain http on a school's LAN, where upgraded
- * sub-requests would fail.
+ * The security headers of every answer, computed once. The CSP is helmet's
+ * default (scripts and styles from this origin only), which Swagger UI at
+ * /api/docs lives with: its page loads its scripts as files, uses inline styles
+ * (allowed by helmet's `style-src`) and data: images.
+ * `upgrade-insecure-requests` is left out because the standalone mode is often
+ * served over plain http on a school's LAN, where upgraded sub-requests would
+ * fail. helmet's headers depend on nothing in the request (no nonces), so
+ * helmet runs once against a stand-in response and its headers are replayed.
  */
-export function securityHeaders(): RequestHandler {
-  return helmet({
+export function securityHeaderMap(): HeaderMap {
+  const headers: HeaderMap = {};
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = Array.isArray(value) ? [...value] : String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  const middleware = helmet({
     contentSecurityPolicy: {
       directives: {
         'upgrade-insecure-requests': null,
@@ -19,6 +34,57 @@ export function securityHeaders(): RequestHandler {
       },
     },
   });
+  let finished = false;
+  middleware(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    (error?: unknown) => {
+      if (error) throw error;
+      finished = true;
+    },
+  );
+  if (!finished) throw new Error('helmet did not finish synchronously; its headers cannot be precomputed');
+  return headers;
+}
+
+/** Express middleware setting {@link securityHeaderMap}'s headers. */
+export function securityHeaders(headers: HeaderMap = securityHeaderMap()): RequestHandler {
+  const entries = Object.entries(headers);
+  return (_req, res, next) => {
+    for (const [name, value] of entries) res.setHeader(name, value);
+    next();
+  };
+}
+
+const exposedHeaders = [
+  'ETag',
+  'Location',
+  'Retry-After',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'RateLimit-Policy',
+  'X-Request-Id',
+];
+
+function allowedOrigins(origins: string[]): Set<string> {
+  return new Set(origins.map((o) => o.replace(/\/+$/, '')));
+}
+
+/**
+ * The CORS headers {@link corsAllowlist} gives an actual (not preflight) request
+ * from `origin`, as a function for the fast path: `Vary: Origin` always, the
+ * allow and expose headers for an allowed origin only.
+ */
+export function corsForRequests(origins: string[]): (origin: string, headers: HeaderMap) => void {
+  const allowed = allowedOrigins(origins);
+  const exposed = exposedHeaders.join(',');
+  return (origin, headers) => {
+    headers.vary = 'Origin';
+    if (!allowed.has(origin)) return;
+    headers['access-control-allow-origin'] = origin;
+    headers['access-control-expose-headers'] = exposed;
+  };
 }
 
 /**
@@ -27,19 +93,10 @@ export function securityHeaders(): RequestHandler {
  * Tokens travel in the Authorization header, not cookies: no credentials mode.
  */
 export function corsAllowlist(origins: string[]): RequestHandler {
-  const allowed = new Set(origins.map((o) => o.replace(/\/+$/, '')));
+  const allowed = allowedOrigins(origins);
   const handler = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
-    exposedHeaders: [
-      'ETag',
-      'Location',
-      'Retry-After',
-      'RateLimit-Limit',
-      'RateLimit-Remaining',
-      'RateLimit-Reset',
-      'RateLimit-Policy',
-      'X-Request-Id',
-    ],
+    exposedHeaders,
     maxAge: 600,
   });
   return (req, res, next) => {

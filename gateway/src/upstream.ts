@@ -1,8 +1,8 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { HttpError, ServiceUnavailableError } from '@mathnet/kit';
-import type { Request, Response } from 'express';
 import { type Dispatcher, Pool } from 'undici';
+import type { HeaderMap } from './security';
 
 /** How the gateway talks to its upstreams. */
 export interface UpstreamOptions {
@@ -14,6 +14,22 @@ export interface UpstreamOptions {
 
 /** What the gateway forwards as the request body. */
 export type ForwardBody = Readable | Buffer | null;
+
+/** What the gateway knows about a request beyond its headers (trusted X-Forwarded-* already judged). */
+export interface ForwardInfo {
+  /** The protocol the client used (`X-Forwarded-Proto` upstream). */
+  proto: string;
+  /** The host the client asked for (`X-Forwarded-Host` upstream). */
+  host: string | undefined;
+  /** `X-Request-Id` upstream. */
+  requestId: string | undefined;
+  /**
+   * Headers the gateway adds to the answer, by lower-case name, when they are not
+   * set on `res` already (the fast path collects them here instead); the upstream's
+   * own headers of the same name win, but a `Vary` is merged.
+   */
+  headers?: HeaderMap;
+}
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and those undici sets itself; never forwarded in either direction.
 const hopByHop = new Set([
@@ -31,9 +47,8 @@ const hopByHop = new Set([
   'http2-settings',
 ]);
 
-/** The headers of one side without hop-by-hop ones (including those the `Connection` header names). */
-function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+/** The headers of one side without hop-by-hop ones (including those the `Connection` header names), added to `out`. */
+function endToEnd(headers: IncomingHttpHeaders, out: HeaderMap = {}): HeaderMap {
   const connection = headers.connection;
   const named = connection
     ? new Set(
@@ -42,23 +57,32 @@ function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[
           .split(/\s*,\s*/),
       )
     : undefined;
+  const ownVary = out.vary;
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || hopByHop.has(name) || named?.has(name)) continue;
     out[name] = value;
   }
+  if (ownVary !== undefined && out.vary !== ownVary) out.vary = `${String(out.vary)}, ${String(ownVary)}`;
   return out;
 }
 
 interface StreamContext {
   res: ServerResponse;
+  headers: HeaderMap | undefined;
+  /** Told when the answer's headers arrived. */
+  onHeaders: (() => void) | undefined;
 }
 
 // One factory for every request: the response is written straight into the client's socket.
 const writeToClient: Dispatcher.StreamFactory<StreamContext> = ({ statusCode, headers, opaque }) => {
-  opaque.res.writeHead(statusCode, endToEnd(headers) as OutgoingHttpHeaders);
+  opaque.onHeaders?.();
+  opaque.res.writeHead(statusCode, endToEnd(headers as IncomingHttpHeaders, opaque.headers));
   return opaque.res;
 };
+
+/** Marks the abort of a request whose upstream sent no headers in time after the body was sent. */
+const headersTimedOut = Symbol('headers timed out');
 
 const unavailableCodes = new Set([
   'ECONNREFUSED',

@@ -38,14 +38,17 @@ export class EntityBatch<T extends EntityType> {
   /**
    * The batch as bulk pages of at most `pageSize` records. An empty batch still
    * gives one (empty) page: in a bulk pull that says "there are none now".
+   * Checks the signal before each page, so an aborted pull delivers no more.
    */
-  *pages(pageSize: number): Generator<PulledPage<T>> {
+  *pages(pageSize: number, signal: AbortSignal): Generator<PulledPage<T>> {
     const size = Math.max(1, Math.floor(pageSize));
+    signal.throwIfAborted();
     if (this.records.length === 0) {
       yield { entity: this.entity, records: [], rejected: this.rejected, mode: 'bulk' };
       return;
     }
     for (let i = 0; i < this.records.length; i += size) {
+      signal.throwIfAborted();
       yield {
         entity: this.entity,
         records: this.records.slice(i, i + size),

@@ -14,6 +14,8 @@ import type { SessionContext } from './session-context';
 
 /** Moodle error codes meaning "this course has no completion to report" (completion off, or no criteria). */
 const noCompletionCodes = new Set(['cannotviewreport', 'nocriteriaset', 'completionnotenabled']);
+/** Completion calls in flight at once (Moodle answers one user per call). */
+const completionConcurrency = 4;
 /** Moodle error codes meaning "this user has no completion in this course". */
 const userNotTrackedCodes = new Set(['usernotenroled', 'notenroled']);
 
@@ -30,7 +32,7 @@ export async function* pullGrades(ctx: SessionContext, options: PullOptions): As
   const lineItems = new EntityBatch('lineItems');
   const results = new EntityBatch('results');
   for (const r of rejected) lineItems.reject(r.sourcedId, `course: ${r.reason}`);
-  const completion = new CompletionReader(ctx, signal);
+  const completions = new CompletionReader(ctx, signal);
   const seenItems = new Set<number>();
 
   for (const course of courses) {
@@ -51,8 +53,9 @@ export async function* pullGrades(ctx: SessionContext, options: PullOptions): As
       }
       throw error;
     }
+    const completion = await completions.ofCourse(course.id, report.usergrades.map((u) => u.userid));
     for (const userGrades of report.usergrades) {
-      const completed = await completion.of(course.id, userGrades.userid);
+      const completed = completion.get(userGrades.userid);
       for (const raw of userGrades.gradeitems) {
         const parsed = moodleGradeItemSchema.safeParse(raw);
         if (!parsed.success) {
@@ -71,8 +74,8 @@ export async function* pullGrades(ctx: SessionContext, options: PullOptions): As
       }
     }
   }
-  yield* lineItems.pages(pageSize);
-  yield* results.pages(pageSize);
+  yield* lineItems.pages(pageSize, signal);
+  yield* results.pages(pageSize, signal);
 }
 
 /**
@@ -89,6 +92,19 @@ class CompletionReader {
     private readonly signal: AbortSignal,
   ) {}
 
+  /** The completion of each user of a course, asked a few at a time (one call per user is Moodle's only way). */
+  async ofCourse(courseId: number, userIds: number[]): Promise<Map<number, boolean | undefined>> {
+    const found = new Map<number, boolean | undefined>();
+    const queue = [...userIds];
+    const worker = async () => {
+      for (let userId = queue.shift(); userId !== undefined; userId = queue.shift()) {
+        found.set(userId, await this.of(courseId, userId));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(completionConcurrency, queue.length) }, worker));
+    return found;
+  }
+
   async of(courseId: number, userId: number): Promise<boolean | undefined> {
     if (!this.#allowed || this.#coursesWithout.has(courseId)) return undefined;
     try {
@@ -102,6 +118,8 @@ class CompletionReader {
     } catch (error) {
       const code = moodleExceptionOf(error)?.errorcode ?? '';
       if (error instanceof AuthFailedError && code === 'accessexception') {
+        // Calls already in flight fail the same way: warn once.
+        if (!this.#allowed) return undefined;
         this.#allowed = false;
         this.ctx.logger.warn('the token may not call core_completion_get_course_completion_status: results carry no completion');
         return undefined;

@@ -8,11 +8,12 @@ import type { SessionContext } from './session-context';
 
 /** courses.pull: the school org, and each Moodle course as a OneRoster course and class. */
 export async function* pullCourses(ctx: SessionContext, options: PullOptions): AsyncGenerator<PulledPage> {
-  const catalog = await loadCatalog(ctx, options.signal);
+  const { signal } = options;
+  const catalog = await loadCatalog(ctx, signal);
   const pageSize = options.pageSize ?? ctx.settings.pageSize;
-  yield* catalog.orgs.pages(pageSize);
-  yield* catalog.courses.pages(pageSize);
-  yield* catalog.classes.pages(pageSize);
+  yield* catalog.orgs.pages(pageSize, signal);
+  yield* catalog.courses.pages(pageSize, signal);
+  yield* catalog.classes.pages(pageSize, signal);
 }
 
 interface SeenUser {
@@ -29,9 +30,9 @@ export async function* pullRoster(ctx: SessionContext, options: PullOptions): As
   const { signal } = options;
   const catalog = await loadCatalog(ctx, signal);
   const pageSize = options.pageSize ?? ctx.settings.pageSize;
-  yield* catalog.orgs.pages(pageSize);
-  yield* catalog.courses.pages(pageSize);
-  yield* catalog.classes.pages(pageSize);
+  yield* catalog.orgs.pages(pageSize, signal);
+  yield* catalog.courses.pages(pageSize, signal);
+  yield* catalog.classes.pages(pageSize, signal);
 
   const users = new Map<number, SeenUser>();
   const userBatch = new EntityBatch('users');
@@ -75,7 +76,7 @@ export async function* pullRoster(ctx: SessionContext, options: PullOptions): As
     }
     if (userBatch.add(userFromMoodle(user, roles, ctx.orgSourcedId), String(id))) usable.add(id);
   }
-  yield* userBatch.pages(pageSize);
+  yield* userBatch.pages(pageSize, signal);
 
   const enrollmentBatch = new EntityBatch('enrollments');
   for (const { courseId, userId, role } of enrollments) {
@@ -83,5 +84,5 @@ export async function* pullRoster(ctx: SessionContext, options: PullOptions): As
     if (usable.has(userId)) enrollmentBatch.add(record, record.sourcedId);
     else enrollmentBatch.reject(record.sourcedId, `user ${userId} was rejected`);
   }
-  yield* enrollmentBatch.pages(pageSize);
+  yield* enrollmentBatch.pages(pageSize, signal);
 }

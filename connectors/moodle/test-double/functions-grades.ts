@@ -48,7 +48,7 @@ function gradeItemOut(state: MoodleDoubleState, item: SeedGradeItem, user: SeedU
     grademin: min,
     grademax: max,
     rangeformatted: `${min}–${max}`,
-    percentageformatted: raw === null ? '-' : `${((raw - min) / (max - min || 1)) * 100} %`,
+    percentageformatted: raw === null ? '-' : `${(((raw - min) / (max - min || 1)) * 100).toFixed(2).replace(".", ",")} %`,
     feedback: grade?.feedback ?? '',
     feedbackformat: 1,
   };

@@ -22,6 +22,8 @@ export interface HttpAppOptions {
   parseBodies?: boolean;
   /** Collect default process metrics (once per process is enough; standalone turns it off for all but one). */
   processMetrics?: boolean;
+  /** express's `trust proxy` (which peers may set X-Forwarded-*); default `loopback`. */
+  trustProxy?: string | boolean | number;
 }
 
 const checkTimeoutMs = 2000;
@@ -51,7 +53,7 @@ async function runCheck(check: ReadinessCheck): Promise<string> {
 export function createHttpApp(options: HttpAppOptions): { app: Express; metrics: Registry } {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
   const metrics = new Registry();
   metrics.setDefaultLabels({ service: options.name });
   if (options.processMetrics !== false) collectDefaultMetrics({ register: metrics });

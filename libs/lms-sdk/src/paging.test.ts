@@ -165,7 +165,13 @@ describe('paging helpers', () => {
     const pending = delay(10_000, controller.signal);
     controller.abort('bye');
     expect(await rejection(pending)).to.equal('bye');
-    expect(() => throwIfAborted(controller.signal)).to.throw;
+    let thrown: unknown;
+    try {
+      throwIfAborted(controller.signal);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).to.equal('bye');
     throwIfAborted(undefined);
     throwIfAborted(new AbortController().signal);
   });

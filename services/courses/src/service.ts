@@ -5,6 +5,7 @@ import { type DatabaseHandle, OutboxRelay, runMigrations, UnitOfWork } from '@ma
 import { createHttpApp, deadLetterRouter, type Logger } from '@mathnet/kit';
 import type { Express } from 'express';
 import type { RoutePolicy } from './config';
+import { lmsFactsGroup, subscribeLmsFacts } from './consumers/lms-facts';
 import { registryReadModelGroup, subscribeRegistryReadModel } from './consumers/registry-read-model';
 import { type CoursesDemoSummary, seedDemoCourses } from './demo/seed-demo-courses';
 import { enrollmentsRouter } from './http/enrollments-router';
@@ -26,7 +27,7 @@ export interface CoursesDeps {
 
 export interface CoursesService {
   app: Express;
-  /** Applies migrations, subscribes to registry's events, starts the outbox relay. */
+  /** Applies migrations, subscribes to registry's events and lms-bridge's facts, starts the outbox relay. */
   start(): Promise<void>;
   /** Loads the demo catalogue and enrollments once registry's demo (`expectedPeople` people) reached the read model. */
   seedDemo(expectedPeople: number): Promise<CoursesDemoSummary | undefined>;
@@ -43,6 +44,7 @@ export function createCoursesService(deps: CoursesDeps): CoursesService {
   const work = new UnitOfWork({ db, outbox, source: '/mathnet/courses', relay });
   const openapi = coursesOpenApi();
   let subscription: Subscription | undefined;
+  let lmsFacts: Subscription | undefined;
 
   const { app } = createHttpApp({
     name: 'courses',
@@ -59,7 +61,7 @@ export function createCoursesService(deps: CoursesDeps): CoursesService {
       app.use(routesRouter(db, work, deps.routePolicy));
       app.use(teachersRouter(db));
       app.use(
-        deadLetterRouter(bus, [registryReadModelGroup], (req) =>
+        deadLetterRouter(bus, [registryReadModelGroup, lmsFactsGroup], (req) =>
           assertAllowed(
             isNetworkAdmin(requireActor(req)),
             'Only a network administrator operates dead letters',
@@ -74,10 +76,12 @@ export function createCoursesService(deps: CoursesDeps): CoursesService {
     async start() {
       await runMigrations(database, { schema: 'courses', migrationsFolder: coursesMigrations });
       subscription = await subscribeRegistryReadModel(bus, db, logger);
+      lmsFacts = await subscribeLmsFacts(bus, work, logger);
       relay.start();
     },
     seedDemo: (expectedPeople) => seedDemoCourses(db, work, logger, expectedPeople),
     async close() {
+      await lmsFacts?.close();
       await subscription?.close();
       await relay.close();
     },

@@ -246,6 +246,7 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
           { role: 'teacher', organisationId: schoolB },
           { role: 'student', organisationId: schoolA, grade: 9 },
           { role: 'partner', organisationId: schoolA },
+          { role: 'school_admin', organisationId: schoolA },
         ],
         account: { email: 'maria@mathnet.example', password: 'password-123' },
       },
@@ -259,7 +260,10 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
         familyName: 'Иванова',
         middleName: null,
         email: 'maria@lms.example',
-        roles: [{ role: 'student', grade: 10, classLetter: 'В', studentId: null }],
+        roles: [
+          { role: 'student', grade: 10, classLetter: 'В', studentId: null },
+          { role: 'school_admin', grade: null, classLetter: null, studentId: null },
+        ],
       }),
     ]);
     const maria = await person(id);
@@ -274,6 +278,7 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
     expect(maria.roles).to.deep.equal([
       { role: 'teacher', organisationId: schoolB, grade: null, classLetter: null, studentId: null },
       { role: 'partner', organisationId: schoolA, grade: null, classLetter: null, studentId: null },
+      { role: 'school_admin', organisationId: schoolA, grade: null, classLetter: null, studentId: null },
       { role: 'student', organisationId: schoolA, grade: 10, classLetter: 'В', studentId: null },
     ]);
     const updated = await events.waitFor(

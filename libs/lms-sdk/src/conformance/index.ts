@@ -12,7 +12,8 @@ export {
   isAbortError,
   within,
 } from './check-errors';
-export { checkIdempotentPush, checkWebhook, type PushCapability } from './check-push';
+export { checkIdempotentPush, type PushCapability } from './check-idempotent-push';
+export { checkWebhook } from './check-webhook';
 export {
   type CollectedPull,
   checkMinRecords,

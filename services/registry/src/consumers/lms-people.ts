@@ -15,8 +15,12 @@ type PersonRow = typeof people.$inferSelect;
 type RoleRow = typeof roleAssignments.$inferSelect;
 type PersonRole = Person['roles'][number];
 
-/** Role kinds an LMS speaks of; others at the school (partner, network_admin, ...) are never its to change. */
-const lmsRoleKinds = ['student', 'teacher', 'parent', 'school_admin'];
+/**
+ * The role kinds an LMS gives and takes at its school. Others there (school_admin, partner, ...)
+ * are never its to change: an LMS administrator does not become a network coordinator (ADR 0006),
+ * so an LMS does not remove one either, and a `school_admin` in a fact is ignored.
+ */
+const lmsRoleKinds: string[] = ['student', 'teacher', 'parent'];
 const chunkSize = 1000;
 
 /** What one batch did, for the log line. */
@@ -239,16 +243,18 @@ async function updatePeople(tx: Tx, rows: PersonRow[]): Promise<void> {
 
 /** The fact's roles as registry stores them: grade and class for students, the child for parents, no duplicates. */
 function lmsRolesOf(fact: LmsPersonFact): Omit<RoleRow, 'personId' | 'organisationId' | 'position'>[] {
-  const roles = fact.roles.map((r) => {
-    const letter = r.classLetter?.trim() ?? '';
-    return {
-      role: r.role,
-      grade: r.role === 'student' ? r.grade : null,
-      // The network's class letter is 1-4 characters ("А", "10Б"); a longer LMS label is no class letter.
-      classLetter: r.role === 'student' && letter.length > 0 && letter.length <= 4 ? letter : null,
-      studentId: r.role === 'parent' ? r.studentId : null,
-    };
-  });
+  const roles = fact.roles
+    .filter((r) => lmsRoleKinds.includes(r.role))
+    .map((r) => {
+      const letter = r.classLetter?.trim() ?? '';
+      return {
+        role: r.role,
+        grade: r.role === 'student' ? r.grade : null,
+        // The network's class letter is 1-4 characters ("А", "10Б"); a longer LMS label is no class letter.
+        classLetter: r.role === 'student' && letter.length > 0 && letter.length <= 4 ? letter : null,
+        studentId: r.role === 'parent' ? r.studentId : null,
+      };
+    });
   return [...new Map(roles.map((r) => [roleKey(r), r])).values()];
 }
 
