@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createScratchDatabase, freePort, passwordToken, type SpawnedService, spawnService } from '@mathnet/e2e';
+import {
+  createScratchDatabase,
+  freePort,
+  passwordToken,
+  type SpawnedService,
+  spawnService,
+} from '@mathnet/e2e';
 import pg from 'pg';
 import type { CleanupStack } from './bench-run';
 import { createScratchVhost } from './scratch-vhost';
@@ -45,13 +51,19 @@ export async function startCoursesNetwork(
   const registryDatabase = await createScratchDatabase(options.databaseServer, `${options.label}_registry`);
   cleanup.add(`dropping ${registryDatabase.name}`, () => registryDatabase.drop());
   const coursesDatabase = await createScratchDatabase(options.databaseServer, `${options.label}_courses`);
-  cleanup.add(`dropping ${coursesDatabase.name}`, () => coursesDatabase.drop());
-  say(`databases ${registryDatabase.name}, ${coursesDatabase.name}; ${vhost.name ? `vhost ${vhost.name}` : 'shared vhost'}`);
+  // BENCH_KEEP_DATABASE=1 keeps the seeded courses database for EXPLAIN by hand (drop it yourself).
+  if (process.env.BENCH_KEEP_DATABASE === '1')
+    cleanup.add('keeping the courses database', async () => say(`kept ${coursesDatabase.url}`));
+  else cleanup.add(`dropping ${coursesDatabase.name}`, () => coursesDatabase.drop());
+  say(
+    `databases ${registryDatabase.name}, ${coursesDatabase.name}; ${vhost.name ? `vhost ${vhost.name}` : 'shared vhost'}`,
+  );
 
   const adminEmail = 'bench-admin@mathnet.local';
   const adminPassword = `bench-${randomBytes(12).toString('hex')}`;
   const outputs: SpawnedService[] = [];
-  const output = () => outputs.map((s) => `--- ${s.name} (last 4 kB) ---\n${s.output().slice(-4000)}`).join('\n');
+  const output = () =>
+    outputs.map((s) => `--- ${s.name} (last 4 kB) ---\n${s.output().slice(-4000)}`).join('\n');
   try {
     const registry = await spawnService({
       name: 'registry',
@@ -78,6 +90,10 @@ export async function startCoursesNetwork(
         BUS_URL: vhost.url,
         REGISTRY_URL: registry.url,
         LOG_LEVEL: 'warn',
+        // A diagnostic knob, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile courses alone.
+        ...(process.env.BENCH_COURSES_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_COURSES_NODE_OPTIONS }
+          : {}),
       },
     });
     outputs.push(courses);
@@ -94,7 +110,9 @@ export async function startCoursesNetwork(
       headers: { authorization: `Bearer ${adminToken}` },
     });
     if (probe.status !== 200)
-      throw new Error(`courses refused the admin token: ${probe.status} ${(await probe.text()).slice(0, 300)}`);
+      throw new Error(
+        `courses refused the admin token: ${probe.status} ${(await probe.text()).slice(0, 300)}`,
+      );
     return {
       registry,
       courses,

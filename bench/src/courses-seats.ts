@@ -16,8 +16,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchContext, runBench, say } from './bench-run';
 import { type CoursesNetwork, startCoursesNetwork } from './courses-network';
+import { type CpuSpent, cpuCeiling, startCpuMeter } from './cpu-meter';
 import { formatTable, median, ms, summariseLatencies } from './latency-stats';
-import { processCpuMillis } from './process-cpu';
 import { allLatencies, type PoolRequest, runPool } from './request-pool';
 import { checkSeatRound, type SeatCheck, type SeatRoundShape, seedSeatRound } from './seat-round';
 import { seedOrganisations, seedStudents } from './seed-people';
@@ -57,7 +57,8 @@ interface RoundFigures {
   answeredEnrolled: number;
   expectedEnrolled: number;
   check: SeatCheck;
-  coursesCpuMsPerAccept: number | undefined;
+  /** CPU ms per accept of courses, its PostgreSQL backends and this load generator. */
+  cpuPerAccept: CpuSpent;
 }
 
 /** Waits until the relay published the previous round's events, so a round does not pay for the last one. */
@@ -68,7 +69,8 @@ async function outboxDrained(network: CoursesNetwork, signal: AbortSignal): Prom
       'select count(*) as n from courses.outbox where sent_at is null',
     );
     if (Number(rows[0]?.n) === 0) return;
-    if (Date.now() > deadline) throw new Error(`the outbox still holds ${rows[0]?.n} unsent events after 120 s`);
+    if (Date.now() > deadline)
+      throw new Error(`the outbox still holds ${rows[0]?.n} unsent events after 120 s`);
     // A separate process's relay offers nothing to await; poll, bounded by the deadline.
     await new Promise((done) => setTimeout(done, 200));
   }
@@ -82,14 +84,26 @@ async function acceptRound(
   random: SeededRandom,
   signal: AbortSignal,
 ): Promise<RoundFigures> {
-  const round = await seedSeatRound(network.coursesDb, seed.round, roundShape, seed.providers, seed.students, random);
+  const round = await seedSeatRound(
+    network.coursesDb,
+    seed.round,
+    roundShape,
+    seed.providers,
+    seed.students,
+    random,
+  );
   await outboxDrained(network, signal);
   const queue = round.enrollmentIds.map(
-    (id): PoolRequest => ({ label: 'accept', method: 'POST', path: `/v1/enrollments/${id}/accept`, body: '{}' }),
+    (id): PoolRequest => ({
+      label: 'accept',
+      method: 'POST',
+      path: `/v1/enrollments/${id}/accept`,
+      body: '{}',
+    }),
   );
   let taken = 0;
   let answeredEnrolled = 0;
-  const cpuBefore = processCpuMillis(network.courses.pid);
+  const stopMeter = await startCpuMeter(network.courses.pid, network.coursesDb);
   const result = await runPool({
     baseUrl: network.courses.url,
     headers: { authorization: `Bearer ${network.adminToken}` },
@@ -104,7 +118,7 @@ async function acceptRound(
       return undefined;
     },
   });
-  const cpuAfter = processCpuMillis(network.courses.pid);
+  const cpu = await stopMeter();
   if (result.aborted) throw new Error('interrupted');
   for (const sample of result.failureSamples) say(`    failed: ${sample}`);
   const latency = summariseLatencies(allLatencies(result));
@@ -119,12 +133,16 @@ async function acceptRound(
     answeredEnrolled,
     expectedEnrolled: round.expectedEnrolled,
     check: await checkSeatRound(network.coursesDb, round.offeringIds),
-    coursesCpuMsPerAccept:
-      cpuBefore !== undefined && cpuAfter !== undefined && result.completed > 0
-        ? (cpuAfter - cpuBefore) / result.completed
-        : undefined,
+    cpuPerAccept: Object.fromEntries(
+      Object.entries(cpu).map(([part, spent]) => [part, spent / Math.max(1, result.completed)]),
+    ),
   };
 }
+
+const cpuCell = (cpu: CpuSpent) =>
+  (['service', 'postgres', 'client'] as const)
+    .map((part) => (cpu[part] === undefined ? '-' : ms(cpu[part])))
+    .join(' / ');
 
 const overbooked = (c: SeatCheck) => c.overCapacity + c.overQuota;
 
@@ -136,7 +154,7 @@ function roundRow(r: RoundFigures): string[] {
     ms(r.p50),
     ms(r.p99),
     ms(r.max),
-    r.coursesCpuMsPerAccept === undefined ? '-' : ms(r.coursesCpuMsPerAccept),
+    cpuCell(r.cpuPerAccept),
     `${r.check.enrolled}/${r.expectedEnrolled}`,
     String(r.check.waitlisted),
     String(overbooked(r.check)),
@@ -158,7 +176,11 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
   );
   failureOutput = network.output;
   const random = new SeededRandom(20260901);
-  const orgs = await seedOrganisations(network.coursesDb, { schools: settings.schools, hubs: 10, partners: 5 });
+  const orgs = await seedOrganisations(network.coursesDb, {
+    schools: settings.schools,
+    hubs: 10,
+    partners: 5,
+  });
   const students = await seedStudents(network.coursesDb, orgs.schools, settings.students, random);
   const seed = { round: 0, providers: [...orgs.schools.slice(0, 10), ...orgs.partners], students };
   say(`seeded ${orgs.schools.length + orgs.partners.length} organisations, ${students.length} students`);
@@ -180,7 +202,7 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
     'p50 ms',
     'p99 ms',
     'max ms',
-    'courses CPU ms/accept',
+    'CPU ms/accept courses/pg/client',
     'enrolled/expected',
     'waitlisted',
     'overbooked',
@@ -196,7 +218,11 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
     ms(med((r) => r.p50)),
     ms(med((r) => r.p99)),
     '',
-    rounds.every((r) => r.coursesCpuMsPerAccept !== undefined) ? ms(med((r) => r.coursesCpuMsPerAccept ?? 0)) : '-',
+    cpuCell({
+      service: med((r) => r.cpuPerAccept.service ?? Number.NaN),
+      postgres: med((r) => r.cpuPerAccept.postgres ?? Number.NaN),
+      client: med((r) => r.cpuPerAccept.client ?? Number.NaN),
+    }),
     '',
     '',
     '',
@@ -218,7 +244,17 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
     failed: total((r) => r.failures),
   };
   const rate = med((r) => r.perSecond);
+  const ceiling = cpuCeiling(
+    {
+      service: med((r) => r.cpuPerAccept.service ?? Number.NaN),
+      postgres: med((r) => r.cpuPerAccept.postgres ?? Number.NaN),
+      client: med((r) => r.cpuPerAccept.client ?? Number.NaN),
+    },
+    availableParallelism(),
+    'accept',
+  );
   say('');
+  if (ceiling) say(ceiling);
   say(`overbooked: ${problems.overbooked}`);
   say(
     `accepts/s (median): ${rate.toFixed(0)} (target >= ${settings.targetAcceptsPerSecond}) ` +

@@ -39,7 +39,9 @@ export function median(values: readonly number[]): number {
  */
 export function formatTable(header: string[], rows: (string[] | '-')[]): string {
   const cellRows = rows.filter((r): r is string[] => r !== '-');
-  const widths = header.map((_, i) => Math.max(...[header, ...cellRows].map((cells) => (cells[i] ?? '').length)));
+  const widths = header.map((_, i) =>
+    Math.max(...[header, ...cellRows].map((cells) => (cells[i] ?? '').length)),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))

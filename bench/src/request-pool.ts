@@ -59,13 +59,19 @@ function send(agent: Agent, url: URL, headers: Record<string, string>, req: Pool
         headers:
           req.body === undefined
             ? headers
-            : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(req.body) },
+            : {
+                ...headers,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(req.body),
+              },
         timeout: timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -89,9 +95,18 @@ export async function runPool(options: PoolOptions): Promise<PoolResult> {
   const check =
     options.check ??
     ((req: PoolRequest, status: number, body: string) =>
-      status >= 200 && status < 300 ? undefined : `${req.method} ${req.path}: ${status} ${body.slice(0, 200)}`);
+      status >= 200 && status < 300
+        ? undefined
+        : `${req.method} ${req.path}: ${status} ${body.slice(0, 200)}`);
   const latencies = new Map<string, number[]>();
-  const result: PoolResult = { elapsedMs: 0, completed: 0, failures: 0, failureSamples: [], latencies, aborted: false };
+  const result: PoolResult = {
+    elapsedMs: 0,
+    completed: 0,
+    failures: 0,
+    failureSamples: [],
+    latencies,
+    aborted: false,
+  };
   const started = performance.now();
   const deadline = options.durationMs === undefined ? Number.POSITIVE_INFINITY : started + options.durationMs;
   const fail = (message: string) => {
@@ -112,9 +127,9 @@ export async function runPool(options: PoolOptions): Promise<PoolResult> {
       try {
         const answer = await send(agent, new URL(req.path, options.baseUrl), options.headers, req, timeoutMs);
         const elapsed = performance.now() - t0;
-        let list = latencies.get(req.label);
-        if (!list) latencies.set(req.label, (list = []));
-        list.push(elapsed);
+        const list = latencies.get(req.label);
+        if (list) list.push(elapsed);
+        else latencies.set(req.label, [elapsed]);
         result.completed += 1;
         const problem = check(req, answer.status, answer.body);
         if (problem) fail(problem);

@@ -36,7 +36,15 @@ export async function createScratchVhost(
   if (local) {
     try {
       await rabbitmqctl('add_vhost', name);
-      await rabbitmqctl('set_permissions', '-p', name, decodeURIComponent(url.username) || 'guest', '.*', '.*', '.*');
+      await rabbitmqctl(
+        'set_permissions',
+        '-p',
+        name,
+        decodeURIComponent(url.username) || 'guest',
+        '.*',
+        '.*',
+        '.*',
+      );
       url.pathname = `/${name}`;
       let dropped = false;
       return {
@@ -53,6 +61,8 @@ export async function createScratchVhost(
       note(`no scratch vhost (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
     }
   }
-  note(`sharing the broker's vhost of ${url.host}: other consumers of courses' queues there compete with this run`);
+  note(
+    `sharing the broker's vhost of ${url.host}: other consumers of courses' queues there compete with this run`,
+  );
   return { url: amqpUrl, name: undefined, drop: async () => undefined };
 }

@@ -59,7 +59,12 @@ export async function seedSeatRound(
   const schools = [...bySchool.keys()];
   const offeringIds: string[] = [];
   const quotas: (number | null)[] = [];
-  const enrollment = { id: [] as string[], offering: [] as string[], student: [] as string[], school: [] as string[] };
+  const enrollment = {
+    id: [] as string[],
+    offering: [] as string[],
+    student: [] as string[],
+    school: [] as string[],
+  };
   let expectedEnrolled = 0;
   for (let i = 0; i < shape.offerings; i += 1) {
     const id = randomUUID();

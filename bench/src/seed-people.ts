@@ -56,7 +56,9 @@ export async function seedStudents(
   }));
   const given = students.map(() => random.pick(givenNames));
   const family = students.map(() => random.pick(familyNames));
-  const birthDates = students.map((s) => `${2026 - 7 - s.grade}-${String(random.int(1, 12)).padStart(2, '0')}-15`);
+  const birthDates = students.map(
+    (s) => `${2026 - 7 - s.grade}-${String(random.int(1, 12)).padStart(2, '0')}-15`,
+  );
   const roles = students.map((s) =>
     JSON.stringify([{ role: 'student', organisationId: s.homeSchoolId, grade: s.grade }]),
   );
@@ -66,14 +68,7 @@ export async function seedStudents(
      select id, given, family, null, birth, roles, school, 'active', 1
      from unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::jsonb[], $6::uuid[])
        as t(id, given, family, birth, roles, school)`,
-    [
-      students.map((s) => s.id),
-      given,
-      family,
-      birthDates,
-      roles,
-      students.map((s) => s.homeSchoolId),
-    ],
+    [students.map((s) => s.id), given, family, birthDates, roles, students.map((s) => s.homeSchoolId)],
   );
   return students;
 }

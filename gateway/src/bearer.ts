@@ -4,8 +4,8 @@ import type { Request, RequestHandler, Response } from 'express';
 
 const bearerPattern = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** Why a request has no actor, kept for {@link ensureActor}'s answer. */
-interface AuthFailure {
+/** Why a request has no actor, kept until the answer is a 401. */
+export interface AuthFailure {
   error: AuthenticationError;
   /** RFC 6750 error code of the `WWW-Authenticate` challenge. */
   code: 'invalid_request' | 'invalid_token';
@@ -14,6 +14,34 @@ interface AuthFailure {
 // RFC 9110 quoted-string, printable ASCII only (as @mathnet/auth's authenticate writes it).
 function quoted(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, '')}"`;
+}
+
+/** The token of an `Authorization` header; a failure when it is not `Bearer <token>`; undefined when absent. */
+export function bearerToken(header: string | undefined): string | AuthFailure | undefined {
+  if (header === undefined || header === '') return undefined;
+  const token = bearerPattern.exec(header)?.[1];
+  if (token) return token;
+  const error = new AuthenticationError('The Authorization header must be "Bearer <access token>"');
+  return { error, code: 'invalid_request' };
+}
+
+/** The 401 answer of a request without a valid token: its error and `WWW-Authenticate` challenge (RFC 6750). */
+export function unauthenticated(failure: AuthFailure | undefined): {
+  error: AuthenticationError;
+  challenge: string;
+} {
+  if (!failure) {
+    return {
+      error: new AuthenticationError('A bearer token is required (Authorization: Bearer <access token>)'),
+      challenge: 'Bearer realm="mathnet"',
+    };
+  }
+  const description =
+    failure.code === 'invalid_token' ? `, error_description=${quoted(failure.error.message)}` : '';
+  return {
+    error: failure.error,
+    challenge: `Bearer realm="mathnet", error="${failure.code}"${description}`,
+  };
 }
 
 /**
@@ -25,12 +53,10 @@ function quoted(value: string): string {
  */
 export function resolveActor(verifier: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
-    const header = req.headers.authorization;
-    if (header === undefined || header === '') return next();
-    const token = bearerPattern.exec(header)?.[1];
-    if (!token) {
-      const error = new AuthenticationError('The Authorization header must be "Bearer <access token>"');
-      res.locals.authFailure = { error, code: 'invalid_request' } satisfies AuthFailure;
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined) return next();
+    if (typeof token !== 'string') {
+      res.locals.authFailure = token;
       return next();
     }
     try {
@@ -49,16 +75,8 @@ export function resolveActor(verifier: TokenVerifier): RequestHandler {
  */
 export function ensureActor(req: Request, res: Response): boolean {
   if (req.actor) return true;
-  const failure = res.locals.authFailure as AuthFailure | undefined;
-  if (failure) {
-    const description =
-      failure.code === 'invalid_token' ? `, error_description=${quoted(failure.error.message)}` : '';
-    res.setHeader('WWW-Authenticate', `Bearer realm="mathnet", error="${failure.code}"${description}`);
-    sendProblem(res, failure.error, req.originalUrl);
-    return false;
-  }
-  res.setHeader('WWW-Authenticate', 'Bearer realm="mathnet"');
-  const error = new AuthenticationError('A bearer token is required (Authorization: Bearer <access token>)');
+  const { error, challenge } = unauthenticated(res.locals.authFailure as AuthFailure | undefined);
+  res.setHeader('WWW-Authenticate', challenge);
   sendProblem(res, error, req.originalUrl);
   return false;
 }

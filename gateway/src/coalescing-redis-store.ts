@@ -129,7 +129,8 @@ export class CoalescingRedisStore implements Store {
       // EVAL loads the script into Redis's cache as well, so the next EVALSHA finds it.
       reply = await this.#redis.eval(incrementScript, ...args);
     }
-    if (!Array.isArray(reply) || reply.length !== 2) throw new TypeError('unexpected reply to the increment script');
+    if (!Array.isArray(reply) || reply.length !== 2)
+      throw new TypeError('unexpected reply to the increment script');
     return [Number(reply[0]), Number(reply[1])];
   }
 }

@@ -1,3 +1,4 @@
+import { isIP, isIPv4 } from 'node:net';
 import { env, loadConfig, loadConfigOrExit } from '@mathnet/kit';
 import { z } from 'zod';
 
@@ -36,6 +37,48 @@ const serviceUrls = z
 
 const perWindow = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
+const namedRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One `trust proxy` entry: a named range, an address, or an address with a prefix length (or IPv4 netmask). */
+function isTrustEntry(entry: string): boolean {
+  if (namedRanges.has(entry)) return true;
+  const slash = entry.indexOf('/');
+  const address = slash >= 0 ? entry.slice(0, slash) : entry;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (slash < 0) return true;
+  const range = entry.slice(slash + 1);
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (version === 4 ? 32 : 128);
+  return version === 4 && isIPv4(range);
+}
+
+/**
+ * express's `trust proxy`: `true`/`false`, a hop count (`1`), or a comma-separated
+ * list of addresses, subnets and the names loopback, linklocal, uniquelocal.
+ */
+const trustProxy = z
+  .string()
+  .default('loopback')
+  .transform((value, ctx): string | boolean | number => {
+    const trimmed = value.trim();
+    if (trimmed === 'true') return true;
+    if (trimmed === 'false') return false;
+    if (/^\d+$/.test(trimmed)) return Number(trimmed);
+    const entries = trimmed
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = entries.filter((entry) => !isTrustEntry(entry));
+    if (entries.length === 0 || bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected true, false, a hop count, or addresses/subnets (e.g. 10.0.0.0/8) and loopback, linklocal, uniquelocal, comma separated${bad.length ? `; not understood: ${bad.map((b) => `"${b}"`).join(', ')}` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return entries.join(', ');
+  });
+
 /** The gateway's environment: every key, its default and what it means. */
 export const gatewayConfigSchema = z.object({
   /** Port the gateway listens on. */
@@ -54,6 +97,10 @@ export const gatewayConfigSchema = z.object({
   TOKEN_RATE_LIMIT_PER_MINUTE: perWindow(30),
   /** Failed token requests (wrong password, bad client secret) per account in 15 minutes before it is locked out. */
   LOGIN_FAILURES_PER_15_MIN: perWindow(5),
+  /** Largest body of lms-bridge's OneRoster import (`POST /api/lms-bridge/v1/connections/{id}/imports`), MB; streamed, never held. */
+  MAX_IMPORT_MB: z.coerce.number().int().min(1).max(2048).default(256),
+  /** Which peers may set X-Forwarded-For/-Proto/-Host (express's `trust proxy`): `loopback` unless behind a proxy on another host. */
+  TRUST_PROXY: trustProxy,
   /** pino log level. */
   LOG_LEVEL: env.logLevel(),
 });

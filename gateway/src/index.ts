@@ -8,3 +8,4 @@ export {
 export { createGateway, type Gateway, type GatewayDeps, type GatewayLimits } from './gateway';
 export { gatewayPath, mergeOpenApi } from './openapi-merge';
 export type { RateLimitBudgets, RateLimitStoreOption } from './rate-limits';
+export type { TokenCacheOptions } from './token-cache';

@@ -71,8 +71,9 @@ class ReloadingRedisStore extends RedisStore {
   }
 }
 
+// express-rate-limit checks (by reading this function's source) that a key from req.ip goes through ipKeyGenerator.
 function ipKey(req: Request): string {
-  return clientIpKey(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
 }
 
 /** The per-client counter key of a caller without a valid token (IPv6 by /56 subnet). */
@@ -81,8 +82,8 @@ export function clientIpKey(address: string): string {
 }
 
 /** Seconds until a window resets, at least 1: the `Retry-After` of a 429. */
-export function retryAfterSeconds(info: RateLimitInfo | undefined): number {
-  const resetAt = info?.resetTime?.getTime() ?? Date.now() + 60_000;
+export function retryAfterSeconds(resetTime: Date | undefined): number {
+  const resetAt = resetTime?.getTime() ?? Date.now() + 60_000;
   return Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
 }
 
@@ -90,7 +91,7 @@ export function retryAfterSeconds(info: RateLimitInfo | undefined): number {
 function tooMany(property: string, detail: (info: RateLimitInfo | undefined) => string): Options['handler'] {
   return (req, res) => {
     const info = (req as unknown as Record<string, RateLimitInfo | undefined>)[property];
-    const seconds = retryAfterSeconds(info);
+    const seconds = retryAfterSeconds(info?.resetTime);
     sendProblem(
       res,
       new TooManyRequestsError(`${detail(info)}; retry in ${seconds} s`, seconds),

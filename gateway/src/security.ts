@@ -35,14 +35,10 @@ export function securityHeaderMap(): HeaderMap {
     },
   });
   let finished = false;
-  middleware(
-    {} as IncomingMessage,
-    recorder as unknown as ServerResponse,
-    (error?: unknown) => {
-      if (error) throw error;
-      finished = true;
-    },
-  );
+  middleware({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+    finished = true;
+  });
   if (!finished) throw new Error('helmet did not finish synchronously; its headers cannot be precomputed');
   return headers;
 }

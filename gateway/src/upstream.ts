@@ -63,26 +63,22 @@ function endToEnd(headers: IncomingHttpHeaders, out: HeaderMap = {}): HeaderMap 
     if (value === undefined || hopByHop.has(name) || named?.has(name)) continue;
     out[name] = value;
   }
-  if (ownVary !== undefined && out.vary !== ownVary) out.vary = `${String(out.vary)}, ${String(ownVary)}`;
+  if (ownVary !== undefined && out.vary !== ownVary && !/\borigin\b/i.test(String(out.vary))) {
+    out.vary = `${String(out.vary)}, ${String(ownVary)}`;
+  }
   return out;
 }
 
 interface StreamContext {
   res: ServerResponse;
   headers: HeaderMap | undefined;
-  /** Told when the answer's headers arrived. */
-  onHeaders: (() => void) | undefined;
 }
 
 // One factory for every request: the response is written straight into the client's socket.
 const writeToClient: Dispatcher.StreamFactory<StreamContext> = ({ statusCode, headers, opaque }) => {
-  opaque.onHeaders?.();
   opaque.res.writeHead(statusCode, endToEnd(headers as IncomingHttpHeaders, opaque.headers));
   return opaque.res;
 };
-
-/** Marks the abort of a request whose upstream sent no headers in time after the body was sent. */
-const headersTimedOut = Symbol('headers timed out');
 
 const unavailableCodes = new Set([
   'ECONNREFUSED',
@@ -121,6 +117,8 @@ export class Upstream {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#pool = new Pool(this.origin, {
       connections: options.connections ?? 128,
+      pipelining: 1,
+      // Shorter than the services' keep-alive (65 s, kit's listen), so the gateway closes idle connections first.
       keepAliveTimeout: 30_000,
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
@@ -129,18 +127,25 @@ export class Upstream {
 
   /**
    * Forwards `req` to `pathAndQuery` of this upstream and streams the answer into `res`.
-   * Resolves when the answer is written; rejects with an HttpError (413, 503, 504) only
-   * while nothing has been sent yet, so the caller can still answer problem+json.
+   * Resolves when the answer is written; rejects with an HttpError (400, 413, 503, 504)
+   * only while nothing has been sent yet, so the caller can still answer problem+json.
+   * (undici's headers clock does not cut a request off while its body is still being
+   * written, so a slow upload is not a 504.)
    */
-  async forward(req: Request, res: Response, pathAndQuery: string, body: ForwardBody): Promise<void> {
+  async forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathAndQuery: string,
+    body: ForwardBody,
+    info: ForwardInfo,
+  ): Promise<void> {
     const headers = endToEnd(req.headers);
     const remote = req.socket.remoteAddress ?? '';
     const forwardedFor = req.headers['x-forwarded-for'];
     headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${remote}` : remote;
-    // express reads these from X-Forwarded-* only when the peer is a trusted proxy.
-    headers['x-forwarded-proto'] = req.protocol;
-    if (req.host) headers['x-forwarded-host'] = req.host;
-    if (typeof req.id === 'string') headers['x-request-id'] = req.id;
+    headers['x-forwarded-proto'] = info.proto;
+    if (info.host) headers['x-forwarded-host'] = info.host;
+    if (info.requestId !== undefined) headers['x-request-id'] = info.requestId;
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
 
     // A client that goes away mid-request frees the upstream connection too.
@@ -149,6 +154,7 @@ export class Upstream {
       if (!res.writableFinished) abort.abort();
     };
     res.once('close', onClose);
+    const context: StreamContext = { res, headers: info.headers };
     try {
       await this.#pool.stream(
         {
@@ -157,7 +163,7 @@ export class Upstream {
           headers,
           body,
           signal: abort.signal,
-          opaque: { res },
+          opaque: context,
         },
         writeToClient,
       );
@@ -198,19 +204,21 @@ export class Upstream {
     return this.#pool.close();
   }
 
+  #timeout(): HttpError {
+    return new HttpError(
+      504,
+      'gateway-timeout',
+      'Gateway timeout',
+      `The ${this.name} service did not answer within ${this.#timeoutMs / 1000} s`,
+    );
+  }
+
   #toHttpError(error: unknown): HttpError {
     if (error instanceof HttpError) return error;
     const cause = (error as { cause?: unknown } | null)?.cause;
     if (cause instanceof HttpError) return cause;
     const code = errorCode(error) ?? errorCode(cause);
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new HttpError(
-        504,
-        'gateway-timeout',
-        'Gateway timeout',
-        `The ${this.name} service did not answer within ${this.#timeoutMs / 1000} s`,
-      );
-    }
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return this.#timeout();
     if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
       return new HttpError(
         400,

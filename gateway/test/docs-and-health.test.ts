@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type RunningGateway, startGateway } from './support/gateway';
+import { type ListenVia, type RunningGateway, startGateway } from './support/gateway';
 import { deadUrl, startUpstream, type TestUpstream } from './support/upstream';
 
 type Document = {
@@ -97,68 +97,74 @@ describe('gateway: API docs and readiness', () => {
   });
 });
 
-describe('gateway: security headers and CORS', () => {
-  let registry: TestUpstream;
-  let gateway: RunningGateway;
+for (const via of ['handler', 'app'] satisfies ListenVia[]) {
+  describe(`gateway: security headers and CORS (via ${via})`, () => {
+    let registry: TestUpstream;
+    let gateway: RunningGateway;
 
-  before(async () => {
-    registry = await startUpstream('registry');
-    gateway = await startGateway({ registry: registry.url }, { corsOrigins: ['https://app.school.example'] });
-  });
-  after(async () => {
-    await gateway.close();
-    await registry.close();
-  });
+    before(async () => {
+      registry = await startUpstream('registry');
+      gateway = await startGateway(
+        { registry: registry.url },
+        { corsOrigins: ['https://app.school.example'] },
+        via,
+      );
+    });
+    after(async () => {
+      await gateway.close();
+      await registry.close();
+    });
 
-  it('sets security headers on proxied and own answers', async () => {
-    for (const path of ['/api/registry/v1/organisations', '/api/nope']) {
-      const response = await fetch(`${gateway.url}${path}`, {
-        headers: { authorization: 'Bearer valid.p1' },
+    it('sets security headers on proxied and own answers', async () => {
+      for (const path of ['/api/registry/v1/organisations', '/api/nope']) {
+        const response = await fetch(`${gateway.url}${path}`, {
+          headers: { authorization: 'Bearer valid.p1' },
+        });
+        expect(response.headers.get('x-content-type-options'), path).to.equal('nosniff');
+        expect(response.headers.get('strict-transport-security'), path).to.match(/^max-age=/);
+        expect(response.headers.get('x-frame-options'), path).to.equal('SAMEORIGIN');
+        expect(response.headers.get('content-security-policy'), path).to.contain("default-src 'self'");
+        expect(response.headers.get('x-powered-by'), path).to.equal(null);
+      }
+    });
+
+    it('answers an allowed origin with CORS headers, preflight included', async () => {
+      const origin = 'https://app.school.example';
+      const simple = await fetch(`${gateway.url}/api/registry/v1/organisations`, {
+        headers: { origin, authorization: 'Bearer valid.p1' },
       });
-      expect(response.headers.get('x-content-type-options'), path).to.equal('nosniff');
-      expect(response.headers.get('strict-transport-security'), path).to.match(/^max-age=/);
-      expect(response.headers.get('x-frame-options'), path).to.equal('SAMEORIGIN');
-      expect(response.headers.get('content-security-policy'), path).to.contain("default-src 'self'");
-      expect(response.headers.get('x-powered-by'), path).to.equal(null);
-    }
-  });
+      expect(simple.headers.get('access-control-allow-origin')).to.equal(origin);
+      expect(simple.headers.get('access-control-expose-headers')).to.contain('RateLimit-Remaining');
+      expect(simple.headers.get('vary')).to.match(/Origin/i);
 
-  it('answers an allowed origin with CORS headers, preflight included', async () => {
-    const origin = 'https://app.school.example';
-    const simple = await fetch(`${gateway.url}/api/registry/v1/organisations`, {
-      headers: { origin, authorization: 'Bearer valid.p1' },
+      const preflight = await fetch(`${gateway.url}/api/registry/v1/organisations`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+      expect(preflight.status).to.equal(204);
+      expect(preflight.headers.get('access-control-allow-origin')).to.equal(origin);
+      expect(preflight.headers.get('access-control-allow-methods')).to.contain('POST');
+      expect(preflight.headers.get('access-control-allow-headers')).to.equal('authorization');
     });
-    expect(simple.headers.get('access-control-allow-origin')).to.equal(origin);
-    expect(simple.headers.get('access-control-expose-headers')).to.contain('RateLimit-Remaining');
-    expect(simple.headers.get('vary')).to.match(/Origin/i);
 
-    const preflight = await fetch(`${gateway.url}/api/registry/v1/organisations`, {
-      method: 'OPTIONS',
-      headers: {
-        origin,
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'authorization',
-      },
+    it('gives a disallowed origin no CORS headers at all', async () => {
+      const origin = 'https://evil.example';
+      const simple = await fetch(`${gateway.url}/api/registry/v1/organisations`, {
+        headers: { origin, authorization: 'Bearer valid.p1' },
+      });
+      expect(simple.status).to.equal(200);
+      const preflight = await fetch(`${gateway.url}/api/registry/v1/organisations`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+      for (const response of [simple, preflight]) {
+        const cors = [...response.headers.keys()].filter((name) => name.startsWith('access-control-'));
+        expect(cors).to.deep.equal([]);
+      }
     });
-    expect(preflight.status).to.equal(204);
-    expect(preflight.headers.get('access-control-allow-origin')).to.equal(origin);
-    expect(preflight.headers.get('access-control-allow-methods')).to.contain('POST');
-    expect(preflight.headers.get('access-control-allow-headers')).to.equal('authorization');
   });
-
-  it('gives a disallowed origin no CORS headers at all', async () => {
-    const origin = 'https://evil.example';
-    const simple = await fetch(`${gateway.url}/api/registry/v1/organisations`, {
-      headers: { origin, authorization: 'Bearer valid.p1' },
-    });
-    expect(simple.status).to.equal(200);
-    const preflight = await fetch(`${gateway.url}/api/registry/v1/organisations`, {
-      method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST' },
-    });
-    for (const response of [simple, preflight]) {
-      const cors = [...response.headers.keys()].filter((name) => name.startsWith('access-control-'));
-      expect(cors).to.deep.equal([]);
-    }
-  });
-});
+}

@@ -100,6 +100,44 @@ for (const variant of ['memory', 'redis'] as const) {
       expect((await call('10.1.0.2')).status).to.equal(200);
     });
 
+    it('counts a burst of concurrent requests of one client exactly', async () => {
+      const option = await storeOption(variant, 'burst:');
+      options.push(option);
+      const gateway = await startGateway(
+        { registry: registry.url },
+        { rateLimit: option, limits: { perClientPerMinute: 10 } },
+      );
+      try {
+        const responses = await Promise.all(
+          Array.from({ length: 25 }, () =>
+            fetch(`${gateway.url}/api/registry/v1/organisations`, {
+              headers: { authorization: `Bearer valid.burst-${variant}` },
+            }),
+          ),
+        );
+        const ok = responses.filter((r) => r.status === 200);
+        expect(ok.length).to.equal(10);
+        expect(responses.filter((r) => r.status === 429).length).to.equal(15);
+        const remaining = ok.map((r) => Number(r.headers.get('ratelimit-remaining'))).sort((a, b) => a - b);
+        expect(remaining).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        await Promise.all(responses.map((r) => r.arrayBuffer()));
+      } finally {
+        await gateway.close();
+      }
+    });
+
+    it('shares one budget per caller between proxied routes and /api/auth', async () => {
+      const headers = { 'x-forwarded-for': '10.1.1.1' };
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        statuses.push((await fetch(`${perClientGateway.url}/api/registry/v1/x`, { headers })).status);
+      }
+      for (let i = 0; i < 3; i++) {
+        statuses.push((await fetch(`${perClientGateway.url}/api/auth/whoami`, { headers })).status);
+      }
+      expect(statuses).to.deep.equal([401, 401, 401, 200, 200, 429]);
+    });
+
     it('locks an account after five wrong passwords, from whatever address, until the window passes', async () => {
       const before = tokenRequestsSeen();
       const statuses: number[] = [];

@@ -53,6 +53,45 @@ describe('gateway: real RS256 tokens verified with the registry JWKS', () => {
     expect((await problemOf(expired)).detail).to.contain('expired');
   });
 
+  it('verifies a token once, reuses it for at most a minute, and refuses it once expired', async () => {
+    let now = Date.now();
+    let verifications = 0;
+    const jwks = createJwksVerifier({ jwksUrl: `${registry.url}/.well-known/jwks.json`, now: () => now });
+    const counting = {
+      verify(token: string) {
+        verifications++;
+        return jwks.verify(token);
+      },
+    };
+    const cached = await startGateway(
+      { registry: registry.url },
+      { verifier: counting, tokenCache: { now: () => now } },
+    );
+    try {
+      const { accessToken } = new TokenIssuer({ key, now: () => now }).issueAccessToken(actor);
+      const call = () =>
+        fetch(`${cached.url}/api/registry/v1/people/me`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+      for (let i = 0; i < 3; i++) expect((await call()).status).to.equal(200);
+      expect(verifications).to.equal(1);
+
+      now += 61_000; // past the cache's longest reuse: verified again, still valid
+      expect((await call()).status).to.equal(200);
+      expect((await call()).status).to.equal(200);
+      expect(verifications).to.equal(2);
+
+      now += 15 * 60_000; // past the token's exp (15 minutes after issue)
+      const expired = await call();
+      expect(expired.status).to.equal(401);
+      expect(expired.headers.get('www-authenticate')).to.contain('error="invalid_token"');
+      expect((await problemOf(expired)).detail).to.contain('expired');
+      expect(verifications).to.equal(3);
+    } finally {
+      await cached.close();
+    }
+  });
+
   it('publishes the JWKS through the gateway', async () => {
     const response = await fetch(`${gateway.url}/.well-known/jwks.json`);
     expect(response.status).to.equal(200);

@@ -1,7 +1,13 @@
 import { ConnectorError } from '@mathnet/lms-sdk';
 import { EntityBatch } from './entity-batch';
 import { classFromMoodle, courseFromMoodle, orgFromSite, siteCourseId } from './map-records';
-import { issuesText, type MoodleCourse, moodleCourseSchema, type SiteInfo, siteInfoSchema } from './moodle-types';
+import {
+  issuesText,
+  type MoodleCourse,
+  moodleCourseSchema,
+  type SiteInfo,
+  siteInfoSchema,
+} from './moodle-types';
 import type { SessionContext } from './session-context';
 
 /** The site's courses as Moodle gave them: the usable ones, and why the others were left out. */
@@ -15,7 +21,10 @@ export async function loadSiteInfo(ctx: SessionContext, signal: AbortSignal): Pr
   const answer = await ctx.client.call('core_webservice_get_site_info', {}, signal);
   const parsed = siteInfoSchema.safeParse(answer);
   if (!parsed.success) {
-    throw new ConnectorError('invalid_data', `Moodle core_webservice_get_site_info answered an unexpected shape: ${issuesText(parsed.error)}`);
+    throw new ConnectorError(
+      'invalid_data',
+      `Moodle core_webservice_get_site_info answered an unexpected shape: ${issuesText(parsed.error)}`,
+    );
   }
   return parsed.data;
 }
@@ -38,18 +47,26 @@ export async function loadCourses(ctx: SessionContext, signal: AbortSignal): Pro
     );
     list = answer?.courses;
   }
-  if (!Array.isArray(list)) throw new ConnectorError('invalid_data', 'Moodle answered the course list with something that is not a list');
+  if (!Array.isArray(list))
+    throw new ConnectorError(
+      'invalid_data',
+      'Moodle answered the course list with something that is not a list',
+    );
   const result: MoodleCourses = { courses: [], rejected: [] };
   for (const raw of list) {
     const parsed = moodleCourseSchema.safeParse(raw);
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
-      result.rejected.push({ sourcedId: typeof id === 'number' ? String(id) : undefined, reason: issuesText(parsed.error) });
+      result.rejected.push({
+        sourcedId: typeof id === 'number' ? String(id) : undefined,
+        reason: issuesText(parsed.error),
+      });
       continue;
     }
     const course = parsed.data;
     if (course.id === siteCourseId || course.format === 'site') continue;
-    if (categoryId !== undefined && course.categoryid !== undefined && course.categoryid !== categoryId) continue;
+    if (categoryId !== undefined && course.categoryid !== undefined && course.categoryid !== categoryId)
+      continue;
     result.courses.push(course);
   }
   return result;

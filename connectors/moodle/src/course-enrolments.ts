@@ -1,21 +1,21 @@
 import { EnrolledUsersPager } from './enrolled-users-pager';
-import { moodleEnrolledUserSchema } from './moodle-types';
+import { type MoodleRole, moodleEnrolledUserSchema } from './moodle-types';
 import type { SessionContext } from './session-context';
 
 /**
  * The current enrolment of courses, read once per push: for each course, the
- * enrolled users and their role ids in it (core_enrol_get_enrolled_users).
+ * enrolled users and their roles in it (core_enrol_get_enrolled_users).
  */
 export class CourseEnrolments {
-  readonly #courses = new Map<number, Promise<Map<number, Set<number>>>>();
+  readonly #courses = new Map<number, Promise<Map<number, MoodleRole[]>>>();
   readonly #pager: EnrolledUsersPager;
 
   constructor(private readonly ctx: SessionContext) {
     this.#pager = new EnrolledUsersPager(ctx);
   }
 
-  /** user id → role ids of the course (the map is live: the push updates it after each write). */
-  of(courseId: number, signal: AbortSignal): Promise<Map<number, Set<number>>> {
+  /** user id → the user's roles in the course (the map is live: the push updates it after each write). */
+  of(courseId: number, signal: AbortSignal): Promise<Map<number, MoodleRole[]>> {
     let loading = this.#courses.get(courseId);
     if (!loading) {
       loading = this.#load(courseId, signal);
@@ -26,15 +26,15 @@ export class CourseEnrolments {
     return loading;
   }
 
-  async #load(courseId: number, signal: AbortSignal): Promise<Map<number, Set<number>>> {
-    const users = new Map<number, Set<number>>();
+  async #load(courseId: number, signal: AbortSignal): Promise<Map<number, MoodleRole[]>> {
+    const users = new Map<number, MoodleRole[]>();
     for await (const raw of this.#pager.users(courseId, signal)) {
       const parsed = moodleEnrolledUserSchema.safeParse(raw);
       if (!parsed.success) {
         this.ctx.logger.debug('moodle enrolled user with an unexpected shape ignored', { courseId });
         continue;
       }
-      users.set(parsed.data.id, new Set(parsed.data.roles.map((r) => r.roleid)));
+      users.set(parsed.data.id, parsed.data.roles);
     }
     return users;
   }

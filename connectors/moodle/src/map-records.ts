@@ -1,4 +1,3 @@
-import type { MoodleSettings } from './settings';
 import {
   isoFromUnix,
   type MoodleCourse,
@@ -7,6 +6,7 @@ import {
   type MoodleRole,
   type SiteInfo,
 } from './moodle-types';
+import type { MoodleSettings } from './settings';
 
 /*
  * Moodle → OneRoster 1.2 mapping. A Moodle course is what a network class
@@ -87,7 +87,12 @@ export function enrollmentSourcedId(courseId: number, userId: number, role: Netw
   return `${courseId}:${userId}:${role}`;
 }
 
-export function enrollmentFromMoodle(courseId: number, userId: number, role: NetworkRole, orgSourcedId: string) {
+export function enrollmentFromMoodle(
+  courseId: number,
+  userId: number,
+  role: NetworkRole,
+  orgSourcedId: string,
+) {
   return {
     sourcedId: enrollmentSourcedId(courseId, userId, role),
     classSourcedId: String(courseId),

@@ -1,4 +1,4 @@
-import { type ConnectorLogger, LmsUnavailableError } from '@mathnet/lms-sdk';
+import { type ConnectorLogger, LmsUnavailableError, type RetryOptions, withRetry } from '@mathnet/lms-sdk';
 import { httpStatusError, readMoodleException, toConnectorError } from './moodle-errors';
 import { encodePhpForm, type PhpFormValue } from './php-form';
 
@@ -12,6 +12,11 @@ export interface MoodleClientOptions {
   logger?: ConnectorLogger;
   /** How long one call may take before the site counts as unavailable (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Retries of a call that found the site unavailable or rate-limited (the SDK's
+   * withRetry defaults: 3 calls in all, backoff from 200 ms, waits up to 30 s).
+   */
+  retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
 }
 
 /**
@@ -27,6 +32,7 @@ export class MoodleClient {
   readonly #fetch: typeof fetch;
   readonly #logger: ConnectorLogger | undefined;
   readonly #timeoutMs: number;
+  readonly #retry: MoodleClientOptions['retry'];
 
   constructor(options: MoodleClientOptions) {
     const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
@@ -35,6 +41,7 @@ export class MoodleClient {
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#logger = options.logger;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#retry = options.retry;
   }
 
   /**
@@ -42,9 +49,23 @@ export class MoodleClient {
    * (`null` for functions that return nothing, e.g. `enrol_manual_enrol_users`).
    * Rejects with AuthFailedError, LmsNotFoundError, LmsUnavailableError,
    * RateLimitedError or a ConnectorError carrying the MoodleException as cause;
-   * rejects with the signal's reason when the caller aborts.
+   * rejects with the signal's reason when the caller aborts. An unavailable or
+   * rate-limiting site is retried first (the functions the connector calls are
+   * reads, or writes Moodle applies idempotently).
    */
-  async call<T = unknown>(wsfunction: string, params: Record<string, PhpFormValue>, signal: AbortSignal): Promise<T> {
+  call<T = unknown>(
+    wsfunction: string,
+    params: Record<string, PhpFormValue>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    return withRetry(() => this.#callOnce<T>(wsfunction, params, signal), { ...this.#retry, signal });
+  }
+
+  async #callOnce<T>(
+    wsfunction: string,
+    params: Record<string, PhpFormValue>,
+    signal: AbortSignal,
+  ): Promise<T> {
     signal.throwIfAborted();
     const body = encodePhpForm({ wstoken: this.#token, wsfunction, moodlewsrestformat: 'json', ...params });
     const timeout = AbortSignal.timeout(this.#timeoutMs);
@@ -62,12 +83,17 @@ export class MoodleClient {
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (timeout.aborted) {
-        throw new LmsUnavailableError(`Moodle did not answer ${wsfunction} within ${this.#timeoutMs} ms`, { cause: error });
+        throw new LmsUnavailableError(`Moodle did not answer ${wsfunction} within ${this.#timeoutMs} ms`, {
+          cause: error,
+        });
       }
-      throw new LmsUnavailableError(`Moodle at ${this.endpoint} cannot be reached: ${messageOf(error)}`, { cause: error });
+      throw new LmsUnavailableError(`Moodle at ${this.endpoint} cannot be reached: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     this.#logger?.debug('moodle call', { wsfunction, status: response.status, ms: Date.now() - started });
-    if (!response.ok) throw httpStatusError(response.status, this.endpoint, response.headers.get('retry-after'));
+    if (!response.ok)
+      throw httpStatusError(response.status, this.endpoint, response.headers.get('retry-after'));
     let decoded: unknown;
     try {
       decoded = JSON.parse(text);

@@ -23,7 +23,17 @@ export const moodleConnector = defineConnector({
     const settings = moodleSettingsSchema.parse(options.settings);
     const secrets = moodleSecretsSchema.parse(options.secrets);
     const logger = options.logger ?? silent;
-    const client = new MoodleClient({ baseUrl: settings.baseUrl, token: secrets.token, fetch: options.fetch, logger });
-    return new MoodleSession({ client, settings, logger, orgSourcedId: settings.schoolSourcedId ?? 'moodle-site' });
+    const client = new MoodleClient({
+      baseUrl: settings.baseUrl,
+      token: secrets.token,
+      fetch: options.fetch,
+      logger,
+    });
+    return new MoodleSession({
+      client,
+      settings,
+      logger,
+      orgSourcedId: settings.schoolSourcedId ?? 'moodle-site',
+    });
   },
 });

@@ -74,15 +74,25 @@ export function toConnectorError(ex: MoodleException): ConnectorError {
   const detail = `${ex.message}${ex.debuginfo ? ` (${ex.debuginfo.trim()})` : ''}`;
   const code = ex.errorcode ?? '';
   if (ex.exception === 'webservice_access_exception' || authCodes.has(code)) {
-    return new AuthFailedError(`Moodle refused ${ex.wsfunction} for this token: ${detail} [${code || ex.exception}]`, {
-      cause: ex,
-    });
+    return new AuthFailedError(
+      `Moodle refused ${ex.wsfunction} for this token: ${detail} [${code || ex.exception}]`,
+      {
+        cause: ex,
+      },
+    );
   }
   if (code === 'servicenotavailable' || code === 'sitemaintenance') {
     return new LmsUnavailableError(`Moodle web service is not available: ${detail} [${code}]`, { cause: ex });
   }
-  if (ex.exception === 'dml_missing_record_exception' || code.startsWith('invalidrecord') || code === 'invalidcourseid') {
-    return withCause(new LmsNotFoundError(`Moodle ${ex.wsfunction}: ${detail} [${code || ex.exception}]`), ex);
+  if (
+    ex.exception === 'dml_missing_record_exception' ||
+    code.startsWith('invalidrecord') ||
+    code === 'invalidcourseid'
+  ) {
+    return withCause(
+      new LmsNotFoundError(`Moodle ${ex.wsfunction}: ${detail} [${code || ex.exception}]`),
+      ex,
+    );
   }
   // invalid_parameter_exception and every other refusal: the call itself was refused, retrying will not help.
   return new ConnectorError('invalid_data', `Moodle ${ex.wsfunction}: ${detail} [${code || ex.exception}]`, {
@@ -114,6 +124,11 @@ export function isRetryable(error: unknown): boolean {
 }
 
 function withCause<E extends Error>(error: E, cause: unknown): E {
-  Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(error, 'cause', {
+    value: cause,
+    enumerable: false,
+    configurable: true,
+    writable: true,
+  });
   return error;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@mathnet/lms-sdk';
 
 /*
  * The parts of Moodle's web service answers the connector reads, following the

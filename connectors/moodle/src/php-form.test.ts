@@ -3,7 +3,12 @@ import { encodePhpForm } from './php-form';
 
 describe('encodePhpForm', () => {
   it('encodes scalars as plain fields', () => {
-    const form = encodePhpForm({ wsfunction: 'core_course_get_courses', courseid: 2, onlyactive: true, off: false });
+    const form = encodePhpForm({
+      wsfunction: 'core_course_get_courses',
+      courseid: 2,
+      onlyactive: true,
+      off: false,
+    });
     expect(form.toString()).to.equal('wsfunction=core_course_get_courses&courseid=2&onlyactive=1&off=0');
   });
 
@@ -33,7 +38,10 @@ describe('encodePhpForm', () => {
   });
 
   it('encodes nested structures with named keys (options[ids][0]=…)', () => {
-    const form = encodePhpForm({ options: { ids: [4, 5] }, enrolments: [{ roleid: 5, userid: 10, courseid: 2 }] });
+    const form = encodePhpForm({
+      options: { ids: [4, 5] },
+      enrolments: [{ roleid: 5, userid: 10, courseid: 2 }],
+    });
     expect([...form]).to.deep.equal([
       ['options[ids][0]', '4'],
       ['options[ids][1]', '5'],

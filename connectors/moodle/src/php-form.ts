@@ -2,7 +2,14 @@
  * A value Moodle's REST server can receive: PHP builds nested arrays from
  * bracketed form field names (`courseids[0]=2`, `options[0][name]=limitfrom`).
  */
-export type PhpFormValue = string | number | boolean | null | undefined | PhpFormValue[] | { [key: string]: PhpFormValue };
+export type PhpFormValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | PhpFormValue[]
+  | { [key: string]: PhpFormValue };
 
 /**
  * Encodes parameters the way PHP decodes `$_POST` into nested arrays:

@@ -1,4 +1,10 @@
-import { AuthFailedError, ConnectorError, LmsNotFoundError, type PulledPage, type PullOptions } from '@mathnet/lms-sdk';
+import {
+  AuthFailedError,
+  ConnectorError,
+  LmsNotFoundError,
+  type PulledPage,
+  type PullOptions,
+} from '@mathnet/lms-sdk';
 import { loadCourses } from './course-catalog';
 import { EntityBatch } from './entity-batch';
 import { gradedItemTypes, lineItemFromMoodle, resultFromMoodle } from './map-records';
@@ -38,29 +44,45 @@ export async function* pullGrades(ctx: SessionContext, options: PullOptions): As
   for (const course of courses) {
     let report: ReturnType<typeof gradeReportSchema.parse>;
     try {
-      const answer = await ctx.client.call('gradereport_user_get_grade_items', { courseid: course.id }, signal);
+      const answer = await ctx.client.call(
+        'gradereport_user_get_grade_items',
+        { courseid: course.id },
+        signal,
+      );
       const parsed = gradeReportSchema.safeParse(answer);
       if (!parsed.success) {
-        lineItems.reject(String(course.id), `the grade report of course ${course.id} has an unexpected shape: ${issuesText(parsed.error)}`);
+        lineItems.reject(
+          String(course.id),
+          `the grade report of course ${course.id} has an unexpected shape: ${issuesText(parsed.error)}`,
+        );
         continue;
       }
       report = parsed.data;
     } catch (error) {
       if (error instanceof LmsNotFoundError) continue; // deleted since the course list was read
       if (error instanceof ConnectorError && error.code === 'invalid_data') {
-        lineItems.reject(String(course.id), `the grade report of course ${course.id} was refused: ${error.message}`);
+        lineItems.reject(
+          String(course.id),
+          `the grade report of course ${course.id} was refused: ${error.message}`,
+        );
         continue;
       }
       throw error;
     }
-    const completion = await completions.ofCourse(course.id, report.usergrades.map((u) => u.userid));
+    const completion = await completions.ofCourse(
+      course.id,
+      report.usergrades.map((u) => u.userid),
+    );
     for (const userGrades of report.usergrades) {
       const completed = completion.get(userGrades.userid);
       for (const raw of userGrades.gradeitems) {
         const parsed = moodleGradeItemSchema.safeParse(raw);
         if (!parsed.success) {
           const id = (raw as { id?: unknown } | null)?.id;
-          results.reject(typeof id === 'number' ? `${id}:${userGrades.userid}` : undefined, issuesText(parsed.error));
+          results.reject(
+            typeof id === 'number' ? `${id}:${userGrades.userid}` : undefined,
+            issuesText(parsed.error),
+          );
           continue;
         }
         const item: MoodleGradeItem = parsed.data;
@@ -69,7 +91,11 @@ export async function* pullGrades(ctx: SessionContext, options: PullOptions): As
           seenItems.add(item.id);
           lineItems.add(lineItemFromMoodle(item, course.id), String(item.id));
         }
-        const result = resultFromMoodle(item, userGrades.userid, item.itemtype === 'course' ? completed : undefined);
+        const result = resultFromMoodle(
+          item,
+          userGrades.userid,
+          item.itemtype === 'course' ? completed : undefined,
+        );
         if (result) results.add(result, result.sourcedId);
       }
     }
@@ -121,7 +147,9 @@ class CompletionReader {
         // Calls already in flight fail the same way: warn once.
         if (!this.#allowed) return undefined;
         this.#allowed = false;
-        this.ctx.logger.warn('the token may not call core_completion_get_course_completion_status: results carry no completion');
+        this.ctx.logger.warn(
+          'the token may not call core_completion_get_course_completion_status: results carry no completion',
+        );
         return undefined;
       }
       if (noCompletionCodes.has(code)) {

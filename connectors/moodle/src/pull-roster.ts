@@ -44,7 +44,11 @@ export async function* pullRoster(ctx: SessionContext, options: PullOptions): As
         const parsed = moodleEnrolledUserSchema.safeParse(raw);
         if (!parsed.success) {
           const id = (raw as { id?: unknown } | null)?.id;
-          userBatch.reject(typeof id === 'number' ? String(id) : undefined, issuesText(parsed.error));
+          const sourcedId = typeof id === 'number' ? String(id) : undefined;
+          // Once per user, however many courses they are in.
+          if (!sourcedId || !userBatch.rejected.some((r) => r.sourcedId === sourcedId)) {
+            userBatch.reject(sourcedId, issuesText(parsed.error));
+          }
           continue;
         }
         const user = parsed.data;
@@ -63,7 +67,10 @@ export async function* pullRoster(ctx: SessionContext, options: PullOptions): As
     } catch (error) {
       // A course deleted since the course list was read: its enrolments are gone with it.
       if (!(error instanceof LmsNotFoundError)) throw error;
-      ctx.logger.warn('moodle course vanished during the roster pull', { courseId: course.id, error: error.message });
+      ctx.logger.warn('moodle course vanished during the roster pull', {
+        courseId: course.id,
+        error: error.message,
+      });
     }
   }
 

@@ -6,24 +6,27 @@ import {
   type PushOutcome,
 } from '@mathnet/lms-sdk';
 import { CourseEnrolments } from './course-enrolments';
-import { siteCourseId } from './map-records';
+import { networkRoleOf, siteCourseId } from './map-records';
 import { isRetryable, moodleExceptionOf } from './moodle-errors';
+import type { MoodleRole } from './moodle-types';
 import type { SessionContext } from './session-context';
 
 type Action =
   | { kind: 'none' }
   | { kind: 'enrol'; roleId: number }
-  | { kind: 'unassign'; roleId: number }
-  | { kind: 'unenrol'; roleId: number };
+  | { kind: 'unassign'; roleIds: number[] }
+  | { kind: 'unenrol' };
 
 /**
  * enrollments.push: enrols with enrol_manual_enrol_users (`active`) and
  * unenrols with enrol_manual_unenrol_users (`tobedeleted`). Idempotent: each
  * course's current enrolment is read first (once per push) and an item that is
- * already true in Moodle gives `changed: false` without a write. A user who
- * keeps another role in the course only loses the pushed role
- * (core_role_unassign_roles). Moodle errors become the item's outcome; an
- * AuthFailedError (the token may not do this at all) fails the whole push.
+ * already true in Moodle gives `changed: false` without a write. "Already true"
+ * follows the pull's role mapping (a non-editing teacher is a teacher). A user
+ * who keeps another role in the course only loses the roles of the pushed
+ * network role (core_role_unassign_roles). Moodle errors become the item's
+ * outcome; an AuthFailedError (the token may not do this at all) fails the
+ * whole push.
  */
 export async function pushEnrollments(
   ctx: SessionContext,
@@ -53,22 +56,29 @@ export async function pushEnrollments(
     }
     try {
       const current = await enrolments.of(courseId, signal);
-      const roleId = item.role === 'student' ? ctx.settings.studentRoleId : ctx.settings.teacherRoleId;
-      const action = plan(item, current.get(userId), roleId);
+      const roles = current.get(userId) ?? [];
+      const action = plan(ctx, item, roles);
       if (action.kind === 'none') {
         outcomes.push({ key: item.key, ok: true, changed: false });
         continue;
       }
       await apply(ctx, action, courseId, userId, signal);
       // Later items of this push see the change (a repeated item gives changed: false).
-      if (action.kind === 'enrol') current.set(userId, new Set([...(current.get(userId) ?? []), action.roleId]));
-      else if (action.kind === 'unassign') current.get(userId)?.delete(action.roleId);
+      if (action.kind === 'enrol') current.set(userId, [...roles, { roleid: action.roleId }]);
+      else if (action.kind === 'unassign')
+        current.set(
+          userId,
+          roles.filter((r) => !action.roleIds.includes(r.roleid)),
+        );
       else current.delete(userId);
       outcomes.push({ key: item.key, ok: true, changed: true });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (error instanceof AuthFailedError && !isOptionalFunctionRefused(error)) throw error;
-      if (error instanceof LmsNotFoundError && moodleExceptionOf(error)?.wsfunction === 'core_enrol_get_enrolled_users') {
+      if (
+        error instanceof LmsNotFoundError &&
+        moodleExceptionOf(error)?.wsfunction === 'core_enrol_get_enrolled_users'
+      ) {
         outcomes.push(failed(item, `Moodle course ${courseId} does not exist`, false));
         continue;
       }
@@ -79,14 +89,28 @@ export async function pushEnrollments(
   return outcomes;
 }
 
-/** What to do in Moodle so that it matches the item, given the user's current role ids in the course. */
-function plan(item: EnrollmentPush, roles: Set<number> | undefined, roleId: number): Action {
-  if (item.status === 'active') return roles?.has(roleId) ? { kind: 'none' } : { kind: 'enrol', roleId };
-  if (!roles?.has(roleId)) return { kind: 'none' };
-  return roles.size > 1 ? { kind: 'unassign', roleId } : { kind: 'unenrol', roleId };
+/** What to do in Moodle so that it matches the item, given the user's current roles in the course. */
+function plan(ctx: SessionContext, item: EnrollmentPush, roles: MoodleRole[]): Action {
+  const matching = roles.filter((r) => networkRoleOf(r, ctx.settings) === item.role);
+  if (item.status === 'active') {
+    if (matching.length > 0) return { kind: 'none' };
+    return {
+      kind: 'enrol',
+      roleId: item.role === 'student' ? ctx.settings.studentRoleId : ctx.settings.teacherRoleId,
+    };
+  }
+  if (matching.length === 0) return { kind: 'none' };
+  if (matching.length === roles.length) return { kind: 'unenrol' };
+  return { kind: 'unassign', roleIds: matching.map((r) => r.roleid) };
 }
 
-async function apply(ctx: SessionContext, action: Action, courseId: number, userId: number, signal: AbortSignal) {
+async function apply(
+  ctx: SessionContext,
+  action: Action,
+  courseId: number,
+  userId: number,
+  signal: AbortSignal,
+) {
   switch (action.kind) {
     case 'enrol':
       await ctx.client.call(
@@ -96,12 +120,23 @@ async function apply(ctx: SessionContext, action: Action, courseId: number, user
       );
       return;
     case 'unenrol':
-      await ctx.client.call('enrol_manual_unenrol_users', { enrolments: [{ userid: userId, courseid: courseId }] }, signal);
+      await ctx.client.call(
+        'enrol_manual_unenrol_users',
+        { enrolments: [{ userid: userId, courseid: courseId }] },
+        signal,
+      );
       return;
     case 'unassign':
       await ctx.client.call(
         'core_role_unassign_roles',
-        { unassignments: [{ roleid: action.roleId, userid: userId, contextlevel: 'course', instanceid: courseId }] },
+        {
+          unassignments: action.roleIds.map((roleid) => ({
+            roleid,
+            userid: userId,
+            contextlevel: 'course',
+            instanceid: courseId,
+          })),
+        },
         signal,
       );
       return;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@mathnet/lms-sdk';
 
 /** What a school's admin enters to connect its Moodle site (non-secret). */
 export const moodleSettingsSchema = z.object({
@@ -16,7 +16,9 @@ export const moodleSettingsSchema = z.object({
     .int()
     .positive()
     .default(3)
-    .describe('Moodle role id given to teachers enrolled from the network (3 = editingteacher on a standard site)'),
+    .describe(
+      'Moodle role id given to teachers enrolled from the network (3 = editingteacher on a standard site)',
+    ),
   pageSize: z
     .number()
     .int()
@@ -41,7 +43,11 @@ export const moodleSettingsSchema = z.object({
 
 /** The Moodle web service token (encrypted at rest by the bridge). */
 export const moodleSecretsSchema = z.object({
-  token: z.string().trim().min(1).describe('Web service token of a Moodle user allowed the functions listed in the docs'),
+  token: z
+    .string()
+    .trim()
+    .min(1)
+    .describe('Web service token of a Moodle user allowed the functions listed in the docs'),
 });
 
 export type MoodleSettings = z.infer<typeof moodleSettingsSchema>;

@@ -95,7 +95,7 @@ export interface MoodleDoubleState {
   tokens: SeedToken[];
   maxLimitNumber: number;
   debugging: boolean;
-  /** Every call that reached a function (after the token check), in order. */
+  /** Every call with a valid token to a known function, in order (also those the token may not make). */
   calls: { wsfunction: string; params: unknown }[];
 }
 
@@ -120,9 +120,16 @@ export const gradebookRoleIds = new Set([5]);
 /** Builds the state from a seed: adds guest and admin users and a course total item per course when missing. */
 export function stateFromSeed(seed: MoodleDoubleSeed): MoodleDoubleState {
   const users = [...seed.users];
-  if (!users.some((u) => u.id === 1)) users.unshift({ id: 1, username: 'guest', firstname: 'Гость', lastname: ' ' });
+  if (!users.some((u) => u.id === 1))
+    users.unshift({ id: 1, username: 'guest', firstname: 'Гость', lastname: ' ' });
   if (!users.some((u) => u.id === 2)) {
-    users.splice(1, 0, { id: 2, username: 'admin', firstname: 'Администратор', lastname: 'Сайта', email: 'admin@example.org' });
+    users.splice(1, 0, {
+      id: 2,
+      username: 'admin',
+      firstname: 'Администратор',
+      lastname: 'Сайта',
+      email: 'admin@example.org',
+    });
   }
   const enrolments: MoodleDoubleState['enrolments'] = [];
   for (const e of seed.enrolments ?? []) {
@@ -137,7 +144,14 @@ export function stateFromSeed(seed: MoodleDoubleSeed): MoodleDoubleState {
   let nextItemId = Math.max(0, ...gradeItems.map((i) => i.id)) + 1;
   for (const course of seed.courses) {
     if (!gradeItems.some((i) => i.courseid === course.id && i.itemtype === 'course')) {
-      gradeItems.push({ id: nextItemId++, courseid: course.id, itemname: null, itemtype: 'course', grademin: 0, grademax: 100 });
+      gradeItems.push({
+        id: nextItemId++,
+        courseid: course.id,
+        itemname: null,
+        itemtype: 'course',
+        grademin: 0,
+        grademax: 100,
+      });
     }
   }
   return {

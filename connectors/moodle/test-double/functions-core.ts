@@ -40,7 +40,11 @@ const getSiteInfo: WsFunction = {
 
 /** The front page course Moodle lists among courses (SITEID). */
 function siteCourse(sitename: string) {
-  return { ...courseOut({ id: 1, shortname: 'school1', fullname: sitename, categoryid: 0 }), format: 'site', categoryid: 0 };
+  return {
+    ...courseOut({ id: 1, shortname: 'school1', fullname: sitename, categoryid: 0 }),
+    format: 'site',
+    categoryid: 0,
+  };
 }
 
 /** core_course_get_courses: every course, the site course included, or the ones of options[ids]. */
@@ -79,7 +83,10 @@ const getCoursesByField: WsFunction = {
           return true;
       }
     });
-    return { courses: courses.map((c) => ({ ...c, categoryname: `Категория ${c.categoryid}` })), warnings: [] };
+    return {
+      courses: courses.map((c) => ({ ...c, categoryname: `Категория ${c.categoryid}` })),
+      warnings: [],
+    };
   },
 };
 
@@ -94,7 +101,11 @@ const getUsersByField: WsFunction = {
     }
     return state.users
       .filter((u) => u.id > 1)
-      .filter((u) => values.includes(String(field === 'id' ? u.id : (u[field as 'idnumber' | 'username' | 'email'] ?? ''))))
+      .filter((u) =>
+        values.includes(
+          String(field === 'id' ? u.id : (u[field as 'idnumber' | 'username' | 'email'] ?? '')),
+        ),
+      )
       .map((u) => ({
         id: u.id,
         username: u.username,

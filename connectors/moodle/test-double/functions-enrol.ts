@@ -26,7 +26,9 @@ const getEnrolledUsers: WsFunction = {
     // Moodle reads 0 as "no limit"; the double's server-side cap applies to every request.
     const cap = state.maxLimitNumber;
     const count = limitNumber > 0 ? Math.min(limitNumber, cap) : cap;
-    const enrolled = state.enrolments.filter((e) => e.courseid === courseId).sort((a, b) => a.userid - b.userid);
+    const enrolled = state.enrolments
+      .filter((e) => e.courseid === courseId)
+      .sort((a, b) => a.userid - b.userid);
     return enrolled.slice(Math.max(0, limitFrom), Math.max(0, limitFrom) + count).flatMap((e) => {
       const user = state.users.find((u) => u.id === e.userid);
       if (!user) return [];
@@ -49,7 +51,12 @@ const getEnrolledUsers: WsFunction = {
           profileimageurl: `${state.site.siteurl}/theme/image.php/boost/core/1/u/f1`,
           roles: [...e.roleids]
             .sort((a, b) => a - b)
-            .map((roleid) => ({ roleid, name: '', shortname: standardRoles[roleid] ?? `role${roleid}`, sortorder: 0 })),
+            .map((roleid) => ({
+              roleid,
+              name: '',
+              shortname: standardRoles[roleid] ?? `role${roleid}`,
+              sortorder: 0,
+            })),
           enrolledcourses: [{ id: course.id, fullname: course.fullname, shortname: course.shortname }],
         },
       ];
@@ -58,7 +65,10 @@ const getEnrolledUsers: WsFunction = {
 };
 
 /** Runs changes on a copy of the enrolments and keeps them only when all succeed (Moodle's delegated transaction). */
-function inTransaction(state: MoodleDoubleState, change: (enrolments: MoodleDoubleState['enrolments']) => void): null {
+function inTransaction(
+  state: MoodleDoubleState,
+  change: (enrolments: MoodleDoubleState['enrolments']) => void,
+): null {
   const copy = state.enrolments.map((e) => ({ ...e, roleids: [...e.roleids] }));
   change(copy);
   state.enrolments = copy;
@@ -84,7 +94,8 @@ const enrolUsers: WsFunction = {
     return inTransaction(state, (enrolments) => {
       for (const item of items) {
         // context_course::instance(IGNORE_MISSING) gives false, and validate_context(false) refuses it.
-        if (!state.courses.some((c) => c.id === item.courseid)) throw invalidParameter('Context does not exist');
+        if (!state.courses.some((c) => c.id === item.courseid))
+          throw invalidParameter('Context does not exist');
         if (!assignableRoleIds.has(item.roleid)) {
           throw moodleException(
             'wsusercannotassign',
@@ -99,7 +110,8 @@ const enrolUsers: WsFunction = {
           );
         }
         const existing = enrolments.find((e) => e.courseid === item.courseid && e.userid === item.userid);
-        if (!existing) enrolments.push({ courseid: item.courseid, userid: item.userid, roleids: [item.roleid] });
+        if (!existing)
+          enrolments.push({ courseid: item.courseid, userid: item.userid, roleids: [item.roleid] });
         else if (!existing.roleids.includes(item.roleid)) existing.roleids.push(item.roleid);
       }
     });
@@ -109,7 +121,9 @@ const enrolUsers: WsFunction = {
 /** enrol_manual_unenrol_users: removes the user's enrolment (and so their roles in the course); returns null. */
 const unenrolUsers: WsFunction = {
   params: {
-    enrolments: multiple(single({ userid: value('int'), courseid: value('int'), roleid: optional(value('int')) })),
+    enrolments: multiple(
+      single({ userid: value('int'), courseid: value('int'), roleid: optional(value('int')) }),
+    ),
   },
   run(args, { state }) {
     const items = args.enrolments as { userid: number; courseid: number }[];
@@ -117,7 +131,8 @@ const unenrolUsers: WsFunction = {
       for (const item of items) {
         // context_course::instance($courseid) with MUST_EXIST.
         if (!state.courses.some((c) => c.id === item.courseid)) throw missingRecord('course');
-        if (!state.users.some((u) => u.id === item.userid)) throw invalidParameter(`User id not exist: ${item.userid}`);
+        if (!state.users.some((u) => u.id === item.userid))
+          throw invalidParameter(`User id not exist: ${item.userid}`);
         const at = enrolments.findIndex((e) => e.courseid === item.courseid && e.userid === item.userid);
         if (at >= 0) enrolments.splice(at, 1);
       }
@@ -139,15 +154,25 @@ const unassignRoles: WsFunction = {
     ),
   },
   run(args, { state }) {
-    const items = args.unassignments as { roleid: number; userid: number; contextlevel?: string; instanceid?: number }[];
+    const items = args.unassignments as {
+      roleid: number;
+      userid: number;
+      contextlevel?: string;
+      instanceid?: number;
+    }[];
     return inTransaction(state, (enrolments) => {
       for (const item of items) {
         if (item.contextlevel !== 'course' || item.instanceid === undefined) {
-          throw invalidParameter('The double only knows course contexts (contextlevel=course, instanceid=<course id>)');
+          throw invalidParameter(
+            'The double only knows course contexts (contextlevel=course, instanceid=<course id>)',
+          );
         }
         courseOrThrow(state, item.instanceid);
         if (!assignableRoleIds.has(item.roleid)) {
-          throw moodleException('wscannotunassign', `You don't have the permission to unassign this role (${item.roleid}).`);
+          throw moodleException(
+            'wscannotunassign',
+            `You don't have the permission to unassign this role (${item.roleid}).`,
+          );
         }
         const enrolment = enrolments.find((e) => e.courseid === item.instanceid && e.userid === item.userid);
         if (enrolment) enrolment.roleids = enrolment.roleids.filter((r) => r !== item.roleid);

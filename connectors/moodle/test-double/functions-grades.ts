@@ -17,7 +17,8 @@ function gradeItemOut(state: MoodleDoubleState, item: SeedGradeItem, user: SeedU
       .filter((i) => i.itemtype !== 'course' && i.itemtype !== 'category')
       .map((i) => state.grades.find((g) => g.itemid === i.id && g.userid === user.id)?.graderaw)
       .filter((g): g is number => typeof g === 'number');
-    if (graded.length > 0) grade = { itemid: item.id, userid: user.id, graderaw: graded.reduce((a, b) => a + b, 0) };
+    if (graded.length > 0)
+      grade = { itemid: item.id, userid: user.id, graderaw: graded.reduce((a, b) => a + b, 0) };
   }
   const raw = grade?.graderaw ?? null;
   const min = item.grademin ?? 0;
@@ -48,7 +49,8 @@ function gradeItemOut(state: MoodleDoubleState, item: SeedGradeItem, user: SeedU
     grademin: min,
     grademax: max,
     rangeformatted: `${min}–${max}`,
-    percentageformatted: raw === null ? '-' : `${(((raw - min) / (max - min || 1)) * 100).toFixed(2).replace(".", ",")} %`,
+    percentageformatted:
+      raw === null ? '-' : `${(((raw - min) / (max - min || 1)) * 100).toFixed(2).replace('.', ',')} %`,
     feedback: grade?.feedback ?? '',
     feedbackformat: 1,
   };
@@ -93,9 +95,12 @@ const getCompletionStatus: WsFunction = {
     const course = courseOrThrow(state, args.courseid as number);
     const user = state.users.find((u) => u.id === args.userid);
     if (!user) throw missingRecord('user');
-    if (course.completionEnabled === false) throw moodleException('cannotviewreport', 'You cannot view this report');
-    if (!isStudent(state, course.id, user.id)) throw moodleException('usernotenroled', 'User is not enrolled in this course');
-    const completed = state.completions.find((c) => c.courseid === course.id && c.userid === user.id)?.completed ?? false;
+    if (course.completionEnabled === false)
+      throw moodleException('cannotviewreport', 'You cannot view this report');
+    if (!isStudent(state, course.id, user.id))
+      throw moodleException('usernotenroled', 'User is not enrolled in this course');
+    const completed =
+      state.completions.find((c) => c.courseid === course.id && c.userid === user.id)?.completed ?? false;
     return {
       completionstatus: {
         completed,

@@ -37,7 +37,10 @@ export function createMoodleDouble(seed: MoodleDoubleSeed, options: MoodleDouble
   app.use(express.text({ type: 'application/x-www-form-urlencoded', limit: '5mb' }));
   app.all(`${basePath}/webservice/rest/server.php`, (req, res) => {
     if (state.mode === 'down') {
-      res.status(503).type('html').send('<!DOCTYPE html><title>503 Service Unavailable</title><h1>Service Unavailable</h1>');
+      res
+        .status(503)
+        .type('html')
+        .send('<!DOCTYPE html><title>503 Service Unavailable</title><h1>Service Unavailable</h1>');
       return;
     }
     if (state.mode === 'ratelimited') {
@@ -80,12 +83,16 @@ function handleCall(state: MoodleDoubleState, req: Request, res: Response): void
     const seedToken = state.tokens.find((t) => t.token === token);
     if (!token || !seedToken) throw moodleException('invalidtoken', 'Invalid token - token not found');
     if (seedToken.serviceEnabled === false) {
-      throw moodleException('servicenotavailable', "Web service is not available (it doesn't exist or might be disabled)");
+      throw moodleException(
+        'servicenotavailable',
+        "Web service is not available (it doesn't exist or might be disabled)",
+      );
     }
     const wsUser = state.users.find((u) => u.id === (seedToken.userid ?? 2));
     if (!wsUser) throw moodleException('invalidtoken', 'Invalid token - token not found');
     const fn = wsfunction ? functions[wsfunction] : undefined;
     if (!wsfunction || !fn) throw missingRecord('external_functions');
+    state.calls.push({ wsfunction, params: phpToPlain(params) });
     const allowedFunctions = seedToken.functions ?? doubleFunctionNames;
     if (!allowedFunctions.includes(wsfunction)) {
       throw new MoodleWsError(
@@ -95,7 +102,6 @@ function handleCall(state: MoodleDoubleState, req: Request, res: Response): void
         `Access to the function ${wsfunction}() is not allowed. There could be multiple reasons for this: 1. The service linked to the user token does not contain the function. 2. The service is user-restricted and the user is not listed. 3. The service is IP-restricted and the user IP is not listed. 4. The service is time-restricted and the time has expired. 5. The token is time-restricted and the time has expired. 6. The user has a "Require capability" set for the service but doesn't have the capability.`,
       );
     }
-    state.calls.push({ wsfunction, params: phpToPlain(params) });
     const args = validateParameters(fn.params, params);
     const result = fn.run(args, { state, token: seedToken, wsUser, allowedFunctions });
     send(res, format, format === 'json' ? JSON.stringify(result ?? null) : xmlResponse(result));
@@ -103,9 +109,17 @@ function handleCall(state: MoodleDoubleState, req: Request, res: Response): void
     const ex =
       error instanceof MoodleWsError
         ? error
-        : new MoodleWsError('coding_exception', 'codingerror', `Coding error detected: ${(error as Error).message}`);
+        : new MoodleWsError(
+            'coding_exception',
+            'codingerror',
+            `Coding error detected: ${(error as Error).message}`,
+          );
     // Moodle's REST server sends exceptions with HTTP 200 (webservice_rest_server::send_error).
-    send(res, format, format === 'json' ? JSON.stringify(ex.toBody(state.debugging)) : xmlError(ex, state.debugging));
+    send(
+      res,
+      format,
+      format === 'json' ? JSON.stringify(ex.toBody(state.debugging)) : xmlError(ex, state.debugging),
+    );
   }
 }
 

@@ -16,7 +16,11 @@ export type ParamDesc = (
 ) & { required: boolean; default?: unknown };
 
 export const value = (type: ValueType): ParamDesc => ({ kind: 'value', type, required: true });
-export const single = (keys: Record<string, ParamDesc>): ParamDesc => ({ kind: 'single', keys, required: true });
+export const single = (keys: Record<string, ParamDesc>): ParamDesc => ({
+  kind: 'single',
+  keys,
+  required: true,
+});
 export const multiple = (content: ParamDesc): ParamDesc => ({ kind: 'multiple', content, required: true });
 /** VALUE_OPTIONAL. */
 export const optional = (desc: ParamDesc): ParamDesc => ({ ...desc, required: false });
@@ -38,14 +42,19 @@ const patterns: Record<ValueType, RegExp> = {
 };
 
 /** Validates a function's parameters (a single structure at the top); throws invalid_parameter_exception like Moodle. */
-export function validateParameters(keys: Record<string, ParamDesc>, params: PhpArray): Record<string, unknown> {
+export function validateParameters(
+  keys: Record<string, ParamDesc>,
+  params: PhpArray,
+): Record<string, unknown> {
   return validate(single(keys), params) as Record<string, unknown>;
 }
 
 function validate(desc: ParamDesc, input: PhpValue): unknown {
   if (desc.kind === 'value') {
     if (typeof input !== 'string') {
-      throw invalidParameter(`Invalid external api parameter: the value is "array", the server was expecting "${desc.type}" type`);
+      throw invalidParameter(
+        `Invalid external api parameter: the value is "array", the server was expecting "${desc.type}" type`,
+      );
     }
     if (!patterns[desc.type].test(input)) {
       throw invalidParameter(
@@ -77,6 +86,7 @@ function validate(desc: ParamDesc, input: PhpValue): unknown {
     }
   }
   const unexpected = [...input.keys()].filter((key) => !(key in desc.keys));
-  if (unexpected.length > 0) throw invalidParameter(`Unexpected keys (${unexpected.join(', ')}) detected in parameter array.`);
+  if (unexpected.length > 0)
+    throw invalidParameter(`Unexpected keys (${unexpected.join(', ')}) detected in parameter array.`);
   return result;
 }

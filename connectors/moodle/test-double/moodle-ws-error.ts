@@ -26,12 +26,18 @@ export class MoodleWsError extends Error {
 
 /** invalid_parameter_exception (lib/setuplib.php): Moodle's message is fixed, the detail is debuginfo. */
 export function invalidParameter(debuginfo: string): MoodleWsError {
-  return new MoodleWsError('invalid_parameter_exception', 'invalidparameter', 'Invalid parameter value detected', debuginfo);
+  return new MoodleWsError(
+    'invalid_parameter_exception',
+    'invalidparameter',
+    'Invalid parameter value detected',
+    debuginfo,
+  );
 }
 
 /** dml_missing_record_exception for a get_record(..., MUST_EXIST) on a table. */
 export function missingRecord(table: string): MoodleWsError {
-  if (table === 'user') return new MoodleWsError('dml_missing_record_exception', 'invaliduser', 'Invalid user');
+  if (table === 'user')
+    return new MoodleWsError('dml_missing_record_exception', 'invaliduser', 'Invalid user');
   return new MoodleWsError(
     'dml_missing_record_exception',
     'invalidrecord',

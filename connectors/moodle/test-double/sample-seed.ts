@@ -1,4 +1,11 @@
-import type { MoodleDoubleSeed, SeedCompletion, SeedEnrolment, SeedGrade, SeedGradeItem, SeedUser } from './double-state';
+import type {
+  MoodleDoubleSeed,
+  SeedCompletion,
+  SeedEnrolment,
+  SeedGrade,
+  SeedGradeItem,
+  SeedUser,
+} from './double-state';
 import { doubleFunctionNames } from './moodle-double';
 
 /** Tokens of the sample seed. */
@@ -21,14 +28,85 @@ const requiredOnly = [
   'gradereport_user_get_grade_items',
 ];
 
-const maleNames = ['Александр', 'Дмитрий', 'Максим', 'Иван', 'Артём', 'Михаил', 'Никита', 'Егор', 'Тимофей', 'Лев'];
-const femaleNames = ['Анастасия', 'Мария', 'Дарья', 'Анна', 'Виктория', 'Полина', 'Елизавета', 'Софья', 'Алиса', 'Варвара'];
-const surnames = ['Иванов', 'Смирнов', 'Кузнецов', 'Попов', 'Васильев', 'Петров', 'Соколов', 'Михайлов', 'Новиков', 'Фёдоров', 'Морозов', 'Волков', 'Алексеев', 'Лебедев', 'Семёнов', 'Егоров', 'Павлов', 'Козлов'];
+const maleNames = [
+  'Александр',
+  'Дмитрий',
+  'Максим',
+  'Иван',
+  'Артём',
+  'Михаил',
+  'Никита',
+  'Егор',
+  'Тимофей',
+  'Лев',
+];
+const femaleNames = [
+  'Анастасия',
+  'Мария',
+  'Дарья',
+  'Анна',
+  'Виктория',
+  'Полина',
+  'Елизавета',
+  'Софья',
+  'Алиса',
+  'Варвара',
+];
+const surnames = [
+  'Иванов',
+  'Смирнов',
+  'Кузнецов',
+  'Попов',
+  'Васильев',
+  'Петров',
+  'Соколов',
+  'Михайлов',
+  'Новиков',
+  'Фёдоров',
+  'Морозов',
+  'Волков',
+  'Алексеев',
+  'Лебедев',
+  'Семёнов',
+  'Егоров',
+  'Павлов',
+  'Козлов',
+];
 
 const translit: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
-  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
-  ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
 };
 const latin = (text: string) => [...text.toLowerCase()].map((c) => translit[c] ?? c).join('');
 
@@ -70,14 +148,46 @@ export function sampleMoodleSeed(options: SampleSeedOptions = {}): MoodleDoubleS
     { id: 3, shortname: 'ГЕОМ-8Б', fullname: 'Геометрия, 8Б класс', categoryid: 2 },
     { id: 4, shortname: 'ФИЗ-9В', fullname: 'Физика, 9В класс', categoryid: 3 },
     { id: 5, shortname: 'ИНФ-10А', fullname: 'Информатика: алгоритмы и структуры данных', categoryid: 4 },
-    { id: 6, shortname: 'ОЛИМП-МАТ', fullname: 'Олимпиадная математика', categoryid: 2, completionEnabled: false },
+    {
+      id: 6,
+      shortname: 'ОЛИМП-МАТ',
+      fullname: 'Олимпиадная математика',
+      categoryid: 2,
+      completionEnabled: false,
+    },
   ];
   const teachers: SeedUser[] = [
-    { id: 10, username: 'sokolova.mi', firstname: 'Мария Ивановна', lastname: 'Соколова', email: 'sokolova@school1.example', idnumber: 'УЧИТ-001' },
-    { id: 11, username: 'orlov.pa', firstname: 'Павел Андреевич', lastname: 'Орлов', email: 'orlov@school1.example', idnumber: 'УЧИТ-002' },
-    { id: 12, username: 'belova.ts', firstname: 'Татьяна Сергеевна', lastname: 'Белова', email: 'belova@school1.example' },
+    {
+      id: 10,
+      username: 'sokolova.mi',
+      firstname: 'Мария Ивановна',
+      lastname: 'Соколова',
+      email: 'sokolova@school1.example',
+      idnumber: 'УЧИТ-001',
+    },
+    {
+      id: 11,
+      username: 'orlov.pa',
+      firstname: 'Павел Андреевич',
+      lastname: 'Орлов',
+      email: 'orlov@school1.example',
+      idnumber: 'УЧИТ-002',
+    },
+    {
+      id: 12,
+      username: 'belova.ts',
+      firstname: 'Татьяна Сергеевна',
+      lastname: 'Белова',
+      email: 'belova@school1.example',
+    },
   ];
-  const manager: SeedUser = { id: 20, username: 'zavuch', firstname: 'Ольга Петровна', lastname: 'Завьялова', email: 'zavuch@school1.example' };
+  const manager: SeedUser = {
+    id: 20,
+    username: 'zavuch',
+    firstname: 'Ольга Петровна',
+    lastname: 'Завьялова',
+    email: 'zavuch@school1.example',
+  };
   const studentCount = Math.ceil((perCourse * (courses.length + 1)) / 2);
   const students = Array.from({ length: studentCount }, (_, n) => sampleStudent(n));
 
@@ -104,13 +214,42 @@ export function sampleMoodleSeed(options: SampleSeedOptions = {}): MoodleDoubleS
   const completions: SeedCompletion[] = [];
   let itemId = 1;
   for (const course of courses) {
-    const test = { id: itemId++, courseid: course.id, itemname: 'Контрольная работа №1', itemtype: 'mod' as const, itemmodule: 'assign', grademin: 0, grademax: 10 };
-    const quiz = { id: itemId++, courseid: course.id, itemname: 'Тест: дроби и проценты', itemtype: 'mod' as const, itemmodule: 'quiz', grademin: 0, grademax: 20 };
-    gradeItems.push(test, quiz, { id: itemId++, courseid: course.id, itemname: null, itemtype: 'course', grademin: 0, grademax: 30 });
+    const test = {
+      id: itemId++,
+      courseid: course.id,
+      itemname: 'Контрольная работа №1',
+      itemtype: 'mod' as const,
+      itemmodule: 'assign',
+      grademin: 0,
+      grademax: 10,
+    };
+    const quiz = {
+      id: itemId++,
+      courseid: course.id,
+      itemname: 'Тест: дроби и проценты',
+      itemtype: 'mod' as const,
+      itemmodule: 'quiz',
+      grademin: 0,
+      grademax: 20,
+    };
+    gradeItems.push(test, quiz, {
+      id: itemId++,
+      courseid: course.id,
+      itemname: null,
+      itemtype: 'course',
+      grademin: 0,
+      grademax: 30,
+    });
     const enrolled = enrolments.filter((e) => e.courseid === course.id && e.roleid === 5);
     enrolled.forEach((e, k) => {
       // Most students have both grades; every fifth has not handed in the test yet.
-      if (k % 5 !== 4) grades.push({ itemid: test.id, userid: e.userid, graderaw: 5 + (k % 6), feedback: k % 3 === 0 ? '<p>Хорошо, но проверьте <b>задачу 3</b>.</p>' : undefined });
+      if (k % 5 !== 4)
+        grades.push({
+          itemid: test.id,
+          userid: e.userid,
+          graderaw: 5 + (k % 6),
+          feedback: k % 3 === 0 ? '<p>Хорошо, но проверьте <b>задачу 3</b>.</p>' : undefined,
+        });
       grades.push({ itemid: quiz.id, userid: e.userid, graderaw: 8 + ((k * 3) % 13) });
       completions.push({ courseid: course.id, userid: e.userid, completed: k % 2 === 0 });
     });
@@ -126,7 +265,11 @@ export function sampleMoodleSeed(options: SampleSeedOptions = {}): MoodleDoubleS
     completions,
     tokens: [
       { token: sampleTokens.full, userid: 2, functions: doubleFunctionNames },
-      { token: sampleTokens.readOnly, userid: 2, functions: requiredOnly.filter((f) => !f.startsWith('enrol_')) },
+      {
+        token: sampleTokens.readOnly,
+        userid: 2,
+        functions: requiredOnly.filter((f) => !f.startsWith('enrol_')),
+      },
       { token: sampleTokens.requiredOnly, userid: 2, functions: requiredOnly },
     ],
     maxLimitNumber: options.maxLimitNumber ?? 100,

@@ -6,18 +6,18 @@ import type { MoodleWsError } from './moodle-ws-error';
  * that so a client that forgets the format sees what Moodle would send.
  */
 
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function xmlize(value: unknown): string {
   if (value === null || value === undefined) return '<VALUE null="null"/>\n';
   if (Array.isArray(value)) return `<MULTIPLE>\n${value.map(xmlize).join('')}</MULTIPLE>\n`;
   if (typeof value === 'object') {
-    const keys = Object.entries(value).map(([k, v]) => `<KEY name="${escape(k)}">${xmlize(v)}</KEY>\n`);
+    const keys = Object.entries(value).map(([k, v]) => `<KEY name="${escapeXml(k)}">${xmlize(v)}</KEY>\n`);
     return `<SINGLE>\n${keys.join('')}</SINGLE>\n`;
   }
   const scalar = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
-  return `<VALUE>${escape(scalar)}</VALUE>\n`;
+  return `<VALUE>${escapeXml(scalar)}</VALUE>\n`;
 }
 
 export function xmlResponse(result: unknown): string {
@@ -26,6 +26,6 @@ export function xmlResponse(result: unknown): string {
 }
 
 export function xmlError(ex: MoodleWsError, debugging: boolean): string {
-  const debug = debugging && ex.debuginfo ? `<DEBUGINFO>${escape(ex.debuginfo)}</DEBUGINFO>\n` : '';
-  return `<?xml version="1.0" encoding="UTF-8" ?>\n<EXCEPTION class="${escape(ex.exception)}">\n<ERRORCODE>${escape(ex.errorcode)}</ERRORCODE>\n<MESSAGE>${escape(ex.message)}</MESSAGE>\n${debug}</EXCEPTION>\n`;
+  const debug = debugging && ex.debuginfo ? `<DEBUGINFO>${escapeXml(ex.debuginfo)}</DEBUGINFO>\n` : '';
+  return `<?xml version="1.0" encoding="UTF-8" ?>\n<EXCEPTION class="${escapeXml(ex.exception)}">\n<ERRORCODE>${escapeXml(ex.errorcode)}</ERRORCODE>\n<MESSAGE>${escapeXml(ex.message)}</MESSAGE>\n${debug}</EXCEPTION>\n`;
 }

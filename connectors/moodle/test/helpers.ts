@@ -42,8 +42,11 @@ export async function collect(pages: AsyncIterable<PulledPage>) {
   const rejected: Record<string, { sourcedId?: string; reason: string }[]> = {};
   const pageCounts: Record<string, number> = {};
   for await (const page of pages) {
-    (records[page.entity] ??= []).push(...(page.records as unknown as Record<string, unknown>[]));
-    (rejected[page.entity] ??= []).push(...page.rejected);
+    records[page.entity] = [
+      ...(records[page.entity] ?? []),
+      ...(page.records as unknown as Record<string, unknown>[]),
+    ];
+    rejected[page.entity] = [...(rejected[page.entity] ?? []), ...page.rejected];
     pageCounts[page.entity] = (pageCounts[page.entity] ?? 0) + 1;
   }
   return { records, rejected, pageCounts };

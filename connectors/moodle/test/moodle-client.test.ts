@@ -7,7 +7,12 @@ import {
 } from '@mathnet/lms-sdk';
 import { expect } from 'chai';
 import { MoodleClient, moodleExceptionOf } from '../src/index';
-import { type RunningMoodleDouble, sampleMoodleSeed, sampleTokens, startMoodleDouble } from '../test-double/index';
+import {
+  type RunningMoodleDouble,
+  sampleMoodleSeed,
+  sampleTokens,
+  startMoodleDouble,
+} from '../test-double/index';
 import { signal } from './helpers';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -30,14 +35,22 @@ describe('MoodleClient against the double', () => {
   afterEach(() => double.close());
 
   it('posts to webservice/rest/server.php and decodes the JSON answer', async () => {
-    const info = await client.call<{ sitename: string; username: string }>('core_webservice_get_site_info', {}, signal());
+    const info = await client.call<{ sitename: string; username: string }>(
+      'core_webservice_get_site_info',
+      {},
+      signal(),
+    );
     expect(info.sitename).to.equal('МБОУ «Школа №1»: дистанционное обучение');
     expect(info.username).to.equal('admin');
     expect(client.endpoint).to.equal(`${double.url}/webservice/rest/server.php`);
   });
 
   it('sends nested parameters in PHP array form (the double decodes them like PHP)', async () => {
-    const courses = await client.call<{ id: number }[]>('core_course_get_courses', { options: { ids: [3, 5] } }, signal());
+    const courses = await client.call<{ id: number }[]>(
+      'core_course_get_courses',
+      { options: { ids: [3, 5] } },
+      signal(),
+    );
     expect(courses.map((c) => c.id)).to.deep.equal([3, 5]);
     expect(double.state.calls.at(-1)?.params).to.deep.equal({ options: { ids: { 0: '3', 1: '5' } } });
   });
@@ -46,7 +59,11 @@ describe('MoodleClient against the double', () => {
     const raw = await fetch(`${double.url}/webservice/rest/server.php`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ wstoken: 'nope', wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' }),
+      body: new URLSearchParams({
+        wstoken: 'nope',
+        wsfunction: 'core_webservice_get_site_info',
+        moodlewsrestformat: 'json',
+      }),
     });
     expect(raw.status).to.equal(200);
     expect(await raw.json()).to.deep.equal({
@@ -65,10 +82,17 @@ describe('MoodleClient against the double', () => {
   it('a function the token may not call: webservice_access_exception → AuthFailedError', async () => {
     const readOnly = new MoodleClient({ baseUrl: double.url, token: sampleTokens.readOnly });
     const error = await rejection(
-      readOnly.call('enrol_manual_enrol_users', { enrolments: [{ roleid: 5, userid: 100, courseid: 3 }] }, signal()),
+      readOnly.call(
+        'enrol_manual_enrol_users',
+        { enrolments: [{ roleid: 5, userid: 100, courseid: 3 }] },
+        signal(),
+      ),
     );
     expect(error).to.be.instanceOf(AuthFailedError);
-    expect(moodleExceptionOf(error)).to.include({ exception: 'webservice_access_exception', errorcode: 'accessexception' });
+    expect(moodleExceptionOf(error)).to.include({
+      exception: 'webservice_access_exception',
+      errorcode: 'accessexception',
+    });
     expect(double.state.enrolments.some((e) => e.courseid === 3 && e.userid === 100)).to.equal(false);
   });
 
@@ -77,10 +101,15 @@ describe('MoodleClient against the double', () => {
     expect(missing).to.be.instanceOf(ConnectorError);
     expect((missing as ConnectorError).code).to.equal('invalid_data');
     expect(missing.message).to.contain('Invalid parameter value detected');
-    expect(moodleExceptionOf(missing)).to.include({ exception: 'invalid_parameter_exception', errorcode: 'invalidparameter' });
+    expect(moodleExceptionOf(missing)).to.include({
+      exception: 'invalid_parameter_exception',
+      errorcode: 'invalidparameter',
+    });
 
     double.state.debugging = true;
-    const malformed = await rejection(client.call('core_enrol_get_enrolled_users', { courseid: 'abc' }, signal()));
+    const malformed = await rejection(
+      client.call('core_enrol_get_enrolled_users', { courseid: 'abc' }, signal()),
+    );
     expect(malformed.message).to.contain('the value is "abc", the server was expecting "int" type');
   });
 
@@ -99,7 +128,9 @@ describe('MoodleClient against the double', () => {
 
   it('HTTP 503 (down) → LmsUnavailableError; HTTP 429 → RateLimitedError with retry-after', async () => {
     double.state.mode = 'down';
-    expect(await rejection(client.call('core_webservice_get_site_info', {}, signal()))).to.be.instanceOf(LmsUnavailableError);
+    expect(await rejection(client.call('core_webservice_get_site_info', {}, signal()))).to.be.instanceOf(
+      LmsUnavailableError,
+    );
     double.state.mode = 'ratelimited';
     const limited = await rejection(client.call('core_webservice_get_site_info', {}, signal()));
     expect(limited).to.be.instanceOf(RateLimitedError);
@@ -109,10 +140,14 @@ describe('MoodleClient against the double', () => {
   it('nothing listening → LmsUnavailableError; a wrong site path → LmsNotFoundError', async () => {
     const url = double.url;
     const wrongPath = new MoodleClient({ baseUrl: `${url}/not-moodle`, token: sampleTokens.full });
-    expect(await rejection(wrongPath.call('core_webservice_get_site_info', {}, signal()))).to.be.instanceOf(LmsNotFoundError);
+    expect(await rejection(wrongPath.call('core_webservice_get_site_info', {}, signal()))).to.be.instanceOf(
+      LmsNotFoundError,
+    );
     await double.close();
     const gone = new MoodleClient({ baseUrl: url, token: sampleTokens.full });
-    expect(await rejection(gone.call('core_webservice_get_site_info', {}, signal()))).to.be.instanceOf(LmsUnavailableError);
+    expect(await rejection(gone.call('core_webservice_get_site_info', {}, signal()))).to.be.instanceOf(
+      LmsUnavailableError,
+    );
     double = await startMoodleDouble(sampleMoodleSeed()); // for afterEach
   });
 
@@ -136,7 +171,9 @@ describe('MoodleClient against the double', () => {
       token: sampleTokens.full,
       timeoutMs: 20,
       fetch: (_input, init) =>
-        new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
+        new Promise((_, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        ),
     });
     const error = await rejection(slow.call('core_webservice_get_site_info', {}, signal()));
     expect(error).to.be.instanceOf(LmsUnavailableError);
@@ -188,7 +225,11 @@ describe('the Moodle double on the wire', () => {
   });
 
   it('an unknown function is a missing external_functions record', async () => {
-    const res = await post({ wstoken: sampleTokens.full, wsfunction: 'core_no_such_thing', moodlewsrestformat: 'json' });
+    const res = await post({
+      wstoken: sampleTokens.full,
+      wsfunction: 'core_no_such_thing',
+      moodlewsrestformat: 'json',
+    });
     expect(await res.json()).to.deep.equal({
       exception: 'dml_missing_record_exception',
       errorcode: 'invalidrecord',
@@ -206,7 +247,9 @@ describe('the Moodle double on the wire', () => {
       'enrolments[0][courseid]': '4',
     });
     expect(await ok.text()).to.equal('null');
-    expect(double.state.enrolments.find((e) => e.courseid === 4 && e.userid === 100)?.roleids).to.deep.equal([5]);
+    expect(double.state.enrolments.find((e) => e.courseid === 4 && e.userid === 100)?.roleids).to.deep.equal([
+      5,
+    ]);
 
     const mixed = await post({
       wstoken: sampleTokens.full,
@@ -233,7 +276,10 @@ describe('the Moodle double on the wire', () => {
       'options[0][name]': 'limitnumber',
       'options[0][value]': '200',
     });
-    const users = (await res.json()) as { id: number; roles: { roleid: number; name: string; shortname: string }[] }[];
+    const users = (await res.json()) as {
+      id: number;
+      roles: { roleid: number; name: string; shortname: string }[];
+    }[];
     expect(users).to.have.length(5);
     expect(users[0]!.roles[0]).to.include({ roleid: 3, name: '', shortname: 'editingteacher' });
   });

@@ -20,7 +20,10 @@ describe('pullGrades', () => {
       resultValueMin: 0,
       resultValueMax: 10,
     });
-    expect(records.lineItems!.find((l) => l.sourcedId === '3')).to.include({ title: 'Course total', resultValueMax: 30 });
+    expect(records.lineItems!.find((l) => l.sourcedId === '3')).to.include({
+      title: 'Course total',
+      resultValueMax: 30,
+    });
 
     const results = records.results!;
     // Student 100 in course 2: test 5/10 with feedback, quiz 8/20, total 13, completed.
@@ -46,7 +49,9 @@ describe('pullGrades', () => {
     expect(olympiadTotal.every((r) => !('completed' in r))).to.equal(true);
     const completionCalls = callsOf(c.double, 'core_completion_get_course_completion_status');
     // Only the calls already in flight (4 at a time) when the first refusal came.
-    expect(completionCalls.filter((x) => (x.params as { courseid: string }).courseid === '6')).to.have.length.within(1, 4);
+    expect(
+      completionCalls.filter((x) => (x.params as { courseid: string }).courseid === '6'),
+    ).to.have.length.within(1, 4);
   });
 
   it('works without the completion function: grades only, one warning', async () => {
@@ -55,7 +60,7 @@ describe('pullGrades', () => {
     expect(records.results!.find((r) => r.sourcedId === '3:100')).to.deep.include({ score: 13 });
     expect(records.results!.every((r) => !('completed' in r))).to.equal(true);
     expect(c.logs.filter((l) => l.level === 'warn')).to.have.length(1);
-    // The double refuses before recording a call; the connector stops asking after the first refusals.
-    expect(callsOf(c.double, 'core_completion_get_course_completion_status')).to.have.length(0);
+    // Refused once per call in flight (4 at a time), then never asked again.
+    expect(callsOf(c.double, 'core_completion_get_course_completion_status')).to.have.length.within(1, 4);
   });
 });

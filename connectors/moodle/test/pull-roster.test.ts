@@ -27,7 +27,11 @@ describe('pullCourses / pullRoster', () => {
       schoolSourcedId: 'moodle-site',
       classType: 'scheduled',
     });
-    expect(records.courses![0]).to.deep.include({ title: 'Алгебра, 7А класс', courseCode: 'АЛГ-7А', orgSourcedId: 'moodle-site' });
+    expect(records.courses![0]).to.deep.include({
+      title: 'Алгебра, 7А класс',
+      courseCode: 'АЛГ-7А',
+      orgSourcedId: 'moodle-site',
+    });
   });
 
   it('uses the configured category and school sourcedId', async () => {
@@ -87,10 +91,12 @@ describe('pullCourses / pullRoster', () => {
     expect(records.enrollments).to.have.length(250);
     expect(pageCounts.users).to.equal(5);
     const calls = callsOf(c.double, 'core_enrol_get_enrolled_users').map((x) => x.params);
-    expect(calls).to.deep.equal([0, 100, 200].map((from) => ({
-      courseid: '2',
-      options: { 0: { name: 'limitfrom', value: String(from) }, 1: { name: 'limitnumber', value: '200' } },
-    })));
+    expect(calls).to.deep.equal(
+      [0, 100, 200].map((from) => ({
+        courseid: '2',
+        options: { 0: { name: 'limitfrom', value: String(from) }, 1: { name: 'limitnumber', value: '200' } },
+      })),
+    );
   });
 
   it('with a page size below the cap, stops at the first short page', async () => {
@@ -113,7 +119,13 @@ describe('pullCourses / pullRoster', () => {
     seed.enrolments!.push({ courseid: 7, userid: 100, roleid: 5 });
     c = await connect(seed, sampleTokens.full);
     const { records, rejected } = await collect(c.session.pullRoster!({ signal: signal() }));
-    expect(rejected.courses).to.deep.equal([{ entity: 'courses', sourcedId: '7', reason: 'title: Too small: expected string to have >=1 characters' }]);
+    expect(rejected.courses).to.deep.equal([
+      {
+        entity: 'courses',
+        sourcedId: '7',
+        reason: 'title: Too small: expected string to have >=1 characters',
+      },
+    ]);
     expect(rejected.classes![0]).to.include({ sourcedId: '7', reason: 'its course record was rejected' });
     expect(rejected.users![0]).to.include({ entity: 'users', sourcedId: '104' });
     expect(records.users!.some((u) => u.sourcedId === '104')).to.equal(false);

@@ -51,24 +51,33 @@ describe('pushEnrollments', () => {
     );
     expect(outcomes.map((o) => o.ok && o.changed)).to.deep.equal([true, false, true]);
     // One read of the course: its first page, then the empty page that ends it.
-    const reads = callsOf(c.double, 'core_enrol_get_enrolled_users').map((x) => x.params as { options: Record<string, { value: string }> });
+    const reads = callsOf(c.double, 'core_enrol_get_enrolled_users').map(
+      (x) => x.params as { options: Record<string, { value: string }> },
+    );
     expect(reads.map((r) => r.options[0]!.value)).to.deep.equal(['0', '13']);
   });
 
   it('unenrols (tobedeleted), idempotently', async () => {
     c = await connect(sampleMoodleSeed(), sampleTokens.full);
     const items = [item({ key: 'x', classSourcedId: '2', userSourcedId: '101', status: 'tobedeleted' })];
-    expect(await c.session.pushEnrollments!(items, { signal: signal() })).to.deep.equal([{ key: 'x', ok: true, changed: true }]);
+    expect(await c.session.pushEnrollments!(items, { signal: signal() })).to.deep.equal([
+      { key: 'x', ok: true, changed: true },
+    ]);
     expect(rolesOf(2, 101)).to.equal(undefined);
-    expect(await c.session.pushEnrollments!(items, { signal: signal() })).to.deep.equal([{ key: 'x', ok: true, changed: false }]);
+    expect(await c.session.pushEnrollments!(items, { signal: signal() })).to.deep.equal([
+      { key: 'x', ok: true, changed: false },
+    ]);
     expect(callsOf(c.double, 'enrol_manual_unenrol_users')).to.have.length(1);
   });
 
   it('removing one role of a user with two only unassigns that role', async () => {
     c = await connect(sampleMoodleSeed(), sampleTokens.full);
-    await c.session.pushEnrollments!([item({ key: 't', classSourcedId: '6', userSourcedId: '11', role: 'teacher' })], {
-      signal: signal(),
-    });
+    await c.session.pushEnrollments!(
+      [item({ key: 't', classSourcedId: '6', userSourcedId: '11', role: 'teacher' })],
+      {
+        signal: signal(),
+      },
+    );
     expect(rolesOf(6, 11)).to.deep.equal([5, 3]);
     const out = await c.session.pushEnrollments!(
       [item({ key: 's', classSourcedId: '6', userSourcedId: '11', role: 'student', status: 'tobedeleted' })],
@@ -76,6 +85,20 @@ describe('pushEnrollments', () => {
     );
     expect(out).to.deep.equal([{ key: 's', ok: true, changed: true }]);
     expect(rolesOf(6, 11)).to.deep.equal([3]);
+  });
+
+  it('a non-editing teacher already counts as a teacher (the pull maps both to teacher)', async () => {
+    c = await connect(sampleMoodleSeed(), sampleTokens.full);
+    const teacher = item({ key: 'nt', classSourcedId: '5', userSourcedId: '11', role: 'teacher' });
+    expect(await c.session.pushEnrollments!([teacher], { signal: signal() })).to.deep.equal([
+      { key: 'nt', ok: true, changed: false },
+    ]);
+    expect(rolesOf(5, 11)).to.deep.equal([4]);
+    const out = await c.session.pushEnrollments!([{ ...teacher, status: 'tobedeleted' }], {
+      signal: signal(),
+    });
+    expect(out).to.deep.equal([{ key: 'nt', ok: true, changed: true }]);
+    expect(rolesOf(5, 11)).to.equal(undefined);
   });
 
   it('reports Moodle errors per item, and bad ids without calling Moodle', async () => {
@@ -92,7 +115,12 @@ describe('pushEnrollments', () => {
     );
     expect(outcomes[0]).to.deep.include({ key: 'unknown-user', ok: false, retryable: false });
     expect((outcomes[0] as { error: string }).error).to.contain('User ID does not exist or is deleted');
-    expect(outcomes[1]).to.deep.equal({ key: 'unknown-course', ok: false, error: 'Moodle course 999 does not exist', retryable: false });
+    expect(outcomes[1]).to.deep.equal({
+      key: 'unknown-course',
+      ok: false,
+      error: 'Moodle course 999 does not exist',
+      retryable: false,
+    });
     expect(outcomes[2]).to.deep.include({ key: 'not-an-id', ok: false, retryable: false });
     expect(outcomes[3]).to.deep.include({ key: 'site', ok: false, retryable: false });
     expect(outcomes[4]).to.deep.equal({ key: 'fine', ok: true, changed: true });
@@ -101,9 +129,12 @@ describe('pushEnrollments', () => {
   it('the site down: items fail as retryable, and the rest are not tried', async () => {
     c = await connect(sampleMoodleSeed(), sampleTokens.full);
     c.double.state.mode = 'down';
-    const outcomes = await c.session.pushEnrollments!([item({ key: 'a' }), item({ key: 'b', classSourcedId: '4' })], {
-      signal: signal(),
-    });
+    const outcomes = await c.session.pushEnrollments!(
+      [item({ key: 'a' }), item({ key: 'b', classSourcedId: '4' })],
+      {
+        signal: signal(),
+      },
+    );
     expect(outcomes.map((o) => !o.ok && o.retryable)).to.deep.equal([true, true]);
     expect((outcomes[1] as { error: string }).error).to.match(/^not tried: /);
   });

@@ -40,12 +40,17 @@ describe('MoodleSession.test()', () => {
   it('passes without the optional functions and says which are missing', async () => {
     c = await connect(sampleMoodleSeed(), sampleTokens.requiredOnly);
     const report = await c.session.test(signal());
-    expect(report.missingOptional).to.deep.equal(['core_completion_get_course_completion_status', 'core_role_unassign_roles']);
+    expect(report.missingOptional).to.deep.equal([
+      'core_completion_get_course_completion_status',
+      'core_role_unassign_roles',
+    ]);
   });
 
   it('asks for core_course_get_courses_by_field when a category is configured', async () => {
     const seed = sampleMoodleSeed();
-    seed.tokens[0]!.functions = seed.tokens[0]!.functions!.filter((f) => f !== 'core_course_get_courses_by_field');
+    seed.tokens[0]!.functions = seed.tokens[0]!.functions!.filter(
+      (f) => f !== 'core_course_get_courses_by_field',
+    );
     c = await connect(seed, sampleTokens.full, { categoryId: 2 });
     await c.session.test(signal()).then(
       () => expect.fail('test() should refuse'),

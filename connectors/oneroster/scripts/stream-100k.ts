@@ -15,17 +15,32 @@ const enrollments = Number(process.argv[3] ?? 500_000);
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const dir = mkdtempSync(join(tmpdir(), 'oneroster-100k-'));
 try {
-  const district = generateDistrict({ students, teachers: 100_000 - students, classes: 4000, enrollments, sessions: 3, courses: 60, seed: 7, schools: 40, results: 0 });
+  const district = generateDistrict({
+    students,
+    teachers: 100_000 - students,
+    classes: 4000,
+    enrollments,
+    sessions: 3,
+    courses: 60,
+    seed: 7,
+    schools: 40,
+    results: 0,
+  });
   let t = performance.now();
   const { path, bytes } = await writeOneRosterZip(join(dir, 'district.zip'), district);
-  console.log(`generated ${district.counts.users} users, ${district.counts.enrollments} enrollments: ${mb(bytes)} zip in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${district.counts.users} users, ${district.counts.enrollments} enrollments: ${mb(bytes)} zip in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   const session = oneRosterConnector.connect({ settings: {}, secrets: {} });
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;
   const counts: Record<string, number> = {};
   let rejected = 0;
   t = performance.now();
-  for await (const page of session.pullRoster!({ signal: new AbortController().signal, source: { kind: 'file', path } })) {
+  for await (const page of session.pullRoster!({
+    signal: new AbortController().signal,
+    source: { kind: 'file', path },
+  })) {
     counts[page.entity] = (counts[page.entity] ?? 0) + page.records.length;
     rejected += page.rejected.length;
     peak = Math.max(peak, process.memoryUsage().rss);

@@ -59,7 +59,10 @@ export function createOneRosterSession(
     return client;
   }
 
-  async function* pull(entities: readonly EntityType[], pullOptions: PullOptions): AsyncGenerator<PulledPage> {
+  async function* pull(
+    entities: readonly EntityType[],
+    pullOptions: PullOptions,
+  ): AsyncGenerator<PulledPage> {
     throwIfAborted(pullOptions.signal);
     // The smaller of what the bridge asks and what the admin set (a service may cap its page size).
     const sizes = [pullOptions.pageSize, settings.pageSize].filter((n): n is number => !!n && n >= 1);
@@ -78,7 +81,10 @@ export function createOneRosterSession(
     async test(signal) {
       throwIfAborted(signal);
       if (mode.kind === 'csv') {
-        return { mode: 'csv', message: 'No baseUrl: this connection imports OneRoster 1.2 CSV archives only' };
+        return {
+          mode: 'csv',
+          message: 'No baseUrl: this connection imports OneRoster 1.2 CSV archives only',
+        };
       }
       const rest = restClient();
       await rest.token(signal);

@@ -1,6 +1,11 @@
 import { oneRosterConnector } from './connector';
 
-export { createOneRosterSession, type OneRosterSessionOptions, oneRosterConnector, pullPlan } from './connector';
+export {
+  createOneRosterSession,
+  type OneRosterSessionOptions,
+  oneRosterConnector,
+  pullPlan,
+} from './connector';
 export { type CsvPullOptions, DEFAULT_PAGE_SIZE, pullCsv } from './csv/csv-import';
 export { type CsvRow, type CsvRowError, readCsvHeader, readCsvRows } from './csv/csv-rows';
 export { type FileSpec, fileSpecs, mapRole } from './csv/file-specs';

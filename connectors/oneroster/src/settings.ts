@@ -12,7 +12,13 @@ export const oneRosterSettingsSchema = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .describe('OAuth 2.0 token endpoint (client credentials). Default: <baseUrl>/token'),
-  pageSize: z.number().int().min(1).max(10_000).optional().describe('Records per request and per page (default 500)'),
+  pageSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('Records per request and per page (default 500)'),
 });
 
 /** Secrets of a OneRoster connection: the OAuth 2.0 client credentials of the REST service. */
@@ -34,7 +40,10 @@ export interface RestConfig {
 }
 
 /** What a connection is: CSV imports only, REST (plus CSV imports), or misconfigured (with why). */
-export type ConnectionMode = { kind: 'csv' } | { kind: 'rest'; rest: RestConfig } | { kind: 'invalid'; problem: string };
+export type ConnectionMode =
+  | { kind: 'csv' }
+  | { kind: 'rest'; rest: RestConfig }
+  | { kind: 'invalid'; problem: string };
 
 /** The service root: no trailing slash, and without `/ims/oneroster/...` when an admin pasted a full endpoint. */
 export function normaliseBaseUrl(url: string): string {

@@ -13,18 +13,28 @@ import type { District } from './district';
 
 type Cell = string | number | boolean | undefined;
 
+type Head = { sourcedId: string; status: string; dateLastModified?: string };
 /** In bulk files status and dateLastModified stay empty (the spec's rule); delta files carry them. */
-function head(r: { sourcedId: string; status: string; dateLastModified?: string }, delta: boolean): Cell[] {
-  return delta ? [r.sourcedId, r.status, r.dateLastModified] : [r.sourcedId, '', ''];
-}
+const st = (r: Head, delta: boolean) => (delta ? r.status : '');
+const dl = (r: Head, delta: boolean) => (delta ? r.dateLastModified : '');
 
 const list = (values: readonly string[] | undefined) => (values ?? []).join(',');
 
 /** Entity record → CSV cells in the header's column order. */
 export const csvRows = {
-  orgs: (o: Org, d: boolean): Cell[] => [...head(o, d), o.name, o.type, o.identifier, o.parentSourcedId],
+  orgs: (o: Org, d: boolean): Cell[] => [
+    o.sourcedId,
+    st(o, d),
+    dl(o, d),
+    o.name,
+    o.type,
+    o.identifier,
+    o.parentSourcedId,
+  ],
   academicSessions: (s: AcademicSession, d: boolean): Cell[] => [
-    ...head(s, d),
+    s.sourcedId,
+    st(s, d),
+    dl(s, d),
     s.title,
     s.type,
     s.startDate,
@@ -33,7 +43,9 @@ export const csvRows = {
     s.schoolYear,
   ],
   courses: (c: Course, d: boolean): Cell[] => [
-    ...head(c, d),
+    c.sourcedId,
+    st(c, d),
+    dl(c, d),
     c.schoolYearSourcedId,
     c.title,
     c.courseCode,
@@ -43,7 +55,9 @@ export const csvRows = {
     '',
   ],
   classes: (c: Class, d: boolean): Cell[] => [
-    ...head(c, d),
+    c.sourcedId,
+    st(c, d),
+    dl(c, d),
     c.title,
     list(c.grades),
     c.courseSourcedId,
@@ -57,7 +71,9 @@ export const csvRows = {
     '',
   ],
   users: (u: User, d: boolean): Cell[] => [
-    ...head(u, d),
+    u.sourcedId,
+    st(u, d),
+    dl(u, d),
     u.enabledUser ? 'true' : 'false',
     u.username,
     (u.userIds ?? []).map((id) => `{${id.type}:${id.identifier}}`).join(','),
@@ -80,7 +96,9 @@ export const csvRows = {
     '',
   ],
   enrollments: (e: Enrollment, d: boolean): Cell[] => [
-    ...head(e, d),
+    e.sourcedId,
+    st(e, d),
+    dl(e, d),
     e.classSourcedId,
     e.schoolSourcedId,
     e.userSourcedId,
@@ -90,7 +108,9 @@ export const csvRows = {
     e.endDate,
   ],
   lineItems: (l: LineItem, d: boolean): Cell[] => [
-    ...head(l, d),
+    l.sourcedId,
+    st(l, d),
+    dl(l, d),
     l.title,
     l.description,
     l.assignDate,
@@ -102,7 +122,9 @@ export const csvRows = {
     l.resultValueMax,
   ],
   results: (r: Result, d: boolean): Cell[] => [
-    ...head(r, d),
+    r.sourcedId,
+    st(r, d),
+    dl(r, d),
     r.lineItemSourcedId,
     r.studentSourcedId,
     r.scoreStatus,

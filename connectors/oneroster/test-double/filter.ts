@@ -4,7 +4,15 @@ type Json = Record<string, unknown>;
 export type RecordFilter = (record: Json) => boolean;
 
 const PREDICATE = /^\s*([A-Za-z][\w.]*)\s*(!=|>=|<=|=|>|<|~)\s*'([^']*)'\s*$/;
-const DATE_FIELDS = new Set(['dateLastModified', 'startDate', 'endDate', 'beginDate', 'assignDate', 'dueDate', 'scoreDate']);
+const DATE_FIELDS = new Set([
+  'dateLastModified',
+  'startDate',
+  'endDate',
+  'beginDate',
+  'assignDate',
+  'dueDate',
+  'scoreDate',
+]);
 
 function fieldValue(record: Json, path: string): unknown {
   let value: unknown = record;

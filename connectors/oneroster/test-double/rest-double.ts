@@ -53,7 +53,9 @@ export function imsxError(codeMinor: string, description: string) {
     imsx_severity: 'error',
     imsx_description: description,
     imsx_CodeMinor: {
-      imsx_codeMinorField: [{ imsx_codeMinorFieldName: 'TargetEndSystem', imsx_codeMinorFieldValue: codeMinor }],
+      imsx_codeMinorField: [
+        { imsx_codeMinorFieldName: 'TargetEndSystem', imsx_codeMinorFieldValue: codeMinor },
+      ],
     },
   };
 }
@@ -64,7 +66,10 @@ function clientOf(req: Request): { id?: string; secret?: string } {
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon > 0) {
-      return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+      return {
+        id: decodeURIComponent(decoded.slice(0, colon)),
+        secret: decodeURIComponent(decoded.slice(colon + 1)),
+      };
     }
   }
   const body = (req.body ?? {}) as Record<string, string | undefined>;
@@ -90,7 +95,11 @@ const emptyData = (): DistrictData => ({
  * and the `down` and `rate-limited` modes.
  */
 export function createOneRosterDouble(options: OneRosterDoubleOptions = {}): OneRosterRestDouble {
-  const data: DistrictData = { ...emptyData(), ...(options.district ? districtData(options.district) : {}), ...options.data };
+  const data: DistrictData = {
+    ...emptyData(),
+    ...(options.district ? districtData(options.district) : {}),
+    ...options.data,
+  };
   const clientId = options.clientId ?? 'mathnet-client';
   const clientSecret = options.clientSecret ?? 'double-secret-value';
   const ttl = options.tokenTtlSeconds ?? 3600;
@@ -107,14 +116,21 @@ export function createOneRosterDouble(options: OneRosterDoubleOptions = {}): One
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
-    state.calls.push({ method: req.method, path: req.path, query: { ...(req.query as Record<string, string>) } });
+    state.calls.push({
+      method: req.method,
+      path: req.path,
+      query: { ...(req.query as Record<string, string>) },
+    });
     if (state.mode === 'down') {
       res.status(503).json(imsxError('server_busy', 'The service is down'));
       return;
     }
     if (state.mode === 'rate-limited' && state.rateLimitedCalls > 0) {
       state.rateLimitedCalls--;
-      res.status(429).set('Retry-After', String(state.retryAfterSeconds)).json(imsxError('server_busy', 'Too many requests'));
+      res
+        .status(429)
+        .set('Retry-After', String(state.retryAfterSeconds))
+        .json(imsxError('server_busy', 'Too many requests'));
       return;
     }
     next();
@@ -134,7 +150,9 @@ export function createOneRosterDouble(options: OneRosterDoubleOptions = {}): One
     const token = randomBytes(24).toString('base64url');
     tokens.set(token, Date.now() + ttl * 1000);
     state.tokensIssued++;
-    res.set('Cache-Control', 'no-store').json({ access_token: token, token_type: 'bearer', expires_in: ttl, scope: body.scope ?? '' });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ access_token: token, token_type: 'bearer', expires_in: ttl, scope: body.scope ?? '' });
   });
 
   const requireBearer = (req: Request, res: Response): boolean => {
@@ -145,7 +163,12 @@ export function createOneRosterDouble(options: OneRosterDoubleOptions = {}): One
     res
       .status(401)
       .set('WWW-Authenticate', 'Bearer realm="oneroster", error="invalid_token"')
-      .json(imsxError('unauthorisedrequest', token ? 'The access token is invalid or expired' : 'No access token'));
+      .json(
+        imsxError(
+          'unauthorisedrequest',
+          token ? 'The access token is invalid or expired' : 'No access token',
+        ),
+      );
     return false;
   };
 
@@ -196,7 +219,9 @@ function mountCollection(
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     const offset = q.offset === undefined ? 0 : Number(q.offset);
     if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(offset) || offset < 0) {
-      res.status(400).json(imsxError('invaliddata', 'limit must be a positive integer and offset a non-negative one'));
+      res
+        .status(400)
+        .json(imsxError('invaliddata', 'limit must be a positive integer and offset a non-negative one'));
       return;
     }
     let rows = (data[entity] as unknown[]).map(toJson);
@@ -216,18 +241,30 @@ function mountCollection(
     const size = Math.min(limit, maxLimit);
     const page = rows.slice(offset, offset + size);
     const link = (o: number) => {
-      const params = new URLSearchParams({ ...(q as Record<string, string>), limit: String(size), offset: String(o) });
+      const params = new URLSearchParams({
+        ...(q as Record<string, string>),
+        limit: String(size),
+        offset: String(o),
+      });
       return `<${path}?${params}>`;
     };
-    const links = [`${link(0)}; rel="first"`, `${link(Math.max(0, Math.floor((rows.length - 1) / size) * size))}; rel="last"`];
+    const links = [
+      `${link(0)}; rel="first"`,
+      `${link(Math.max(0, Math.floor((rows.length - 1) / size) * size))}; rel="last"`,
+    ];
     if (offset + size < rows.length) links.push(`${link(offset + size)}; rel="next"`);
     if (offset > 0) links.push(`${link(Math.max(0, offset - size))}; rel="prev"`);
-    res.set('X-Total-Count', String(rows.length)).set('Link', links.join(', ')).json({ [entity]: page });
+    res
+      .set('X-Total-Count', String(rows.length))
+      .set('Link', links.join(', '))
+      .json({ [entity]: page });
   });
 
   app.get(`${path}/:sourcedId`, (req, res) => {
     if (!requireBearer(req, res)) return;
-    const record = (data[entity] as { sourcedId: string }[]).find((r) => r.sourcedId === req.params.sourcedId);
+    const record = (data[entity] as { sourcedId: string }[]).find(
+      (r) => r.sourcedId === req.params.sourcedId,
+    );
     if (!record) {
       res.status(404).json(imsxError('unknownobject', `No ${singular} ${req.params.sourcedId}`));
       return;

@@ -6,8 +6,15 @@ const ROSTERING = '/ims/oneroster/rostering/v1p2';
 const GRADEBOOK = '/ims/oneroster/gradebook/v1p2';
 
 /** A GUIDRef of the REST binding. */
-function ref(collection: string, sourcedId: string | undefined, type: string, service = ROSTERING): Json | undefined {
-  return sourcedId === undefined ? undefined : { href: `${service}/${collection}/${sourcedId}`, sourcedId, type };
+function ref(
+  collection: string,
+  sourcedId: string | undefined,
+  type: string,
+  service = ROSTERING,
+): Json | undefined {
+  return sourcedId === undefined
+    ? undefined
+    : { href: `${service}/${collection}/${sourcedId}`, sourcedId, type };
 }
 
 function clean(json: Json): Json {
@@ -16,7 +23,11 @@ function clean(json: Json): Json {
 }
 
 function head(r: { sourcedId: string; status: string; dateLastModified?: string }): Json {
-  return { sourcedId: r.sourcedId, status: r.status, dateLastModified: r.dateLastModified ?? '2026-01-01T00:00:00.000Z' };
+  return {
+    sourcedId: r.sourcedId,
+    status: r.status,
+    dateLastModified: r.dateLastModified ?? '2026-01-01T00:00:00.000Z',
+  };
 }
 
 const truth = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'true' : 'false');
@@ -24,7 +35,14 @@ const truth = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'tr
 /** sdk record → the JSON object of the OneRoster 1.2 REST binding (GUIDRefs, "true"/"false" strings). */
 export const toRestJson: { [T in EntityType]: (record: EntityOf<T>) => Json } = {
   orgs: (o) =>
-    clean({ ...head(o), name: o.name, type: o.type, identifier: o.identifier, parent: ref('orgs', o.parentSourcedId, 'org'), children: [] }),
+    clean({
+      ...head(o),
+      name: o.name,
+      type: o.type,
+      identifier: o.identifier,
+      parent: ref('orgs', o.parentSourcedId, 'org'),
+      children: [],
+    }),
   academicSessions: (s) =>
     clean({
       ...head(s),

@@ -106,7 +106,10 @@ function addDistrictFiles(zip: ZipFile, district: District): void {
  * generated, deflated and written as they go (100,000 users and 500,000
  * enrollments in a few seconds, with little memory). Resolves with the size.
  */
-export async function writeOneRosterZip(path: string, district: District): Promise<{ path: string; bytes: number }> {
+export async function writeOneRosterZip(
+  path: string,
+  district: District,
+): Promise<{ path: string; bytes: number }> {
   const zip = new ZipFile();
   addDistrictFiles(zip, district);
   const out = createWriteStream(path);

@@ -8,6 +8,9 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** What a test gateway listens with: the fast-path listener (as main.ts does) or the bare express app. */
+export type ListenVia = 'handler' | 'app';
+
 const defaultLimits: GatewayDeps['limits'] = {
   perClientPerMinute: 10_000,
   tokenPerIpPerMinute: 10_000,
@@ -18,6 +21,7 @@ const defaultLimits: GatewayDeps['limits'] = {
 export async function startGateway(
   upstreams: Record<string, string>,
   overrides: Partial<Omit<GatewayDeps, 'limits'>> & { limits?: Partial<GatewayDeps['limits']> } = {},
+  via: ListenVia = 'handler',
 ): Promise<RunningGateway> {
   const gateway = createGateway({
     logger: createLogger('gateway-test', process.env.LOG_LEVEL ?? 'silent'),
@@ -30,7 +34,7 @@ export async function startGateway(
     limits: { ...defaultLimits, ...overrides.limits },
   });
   await gateway.start();
-  const server: RunningServer = await listen(gateway.app, 0, '127.0.0.1');
+  const server: RunningServer = await listen(via === 'app' ? gateway.app : gateway.handler, 0, '127.0.0.1');
   return {
     url: server.url,
     close: async () => {

@@ -132,7 +132,7 @@ describe('courses: classes, enrollments and grades from an LMS', function () {
       expect(await offering(fact.id)).to.include({ status: 'archived', version: 3 });
       await syncClasses([{ ...fact, active: false }]);
       await syncClasses([fact]);
-      expect(await offering(fact.id)).to.include({ status: 'published', version: 4, teacherIds: [] });
+      expect(await offering(fact.id)).to.deep.include({ status: 'published', version: 4, teacherIds: [] });
       expect(await emitted(fact.id)).to.deep.equal(['published', 'updated', 'archived', 'published']);
     });
 

@@ -35,7 +35,11 @@ function roleSourceOf(manifest: Manifest, usersHeader: string[]): RoleSource {
   return { kind: 'none' };
 }
 
-async function checkHeader(archive: ZipArchive, file: string, required: readonly string[]): Promise<string[]> {
+async function checkHeader(
+  archive: ZipArchive,
+  file: string,
+  required: readonly string[],
+): Promise<string[]> {
   const header = await readCsvHeader(await archive.openStream(`${file}.csv`));
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length > 0) {
@@ -49,7 +53,12 @@ async function checkHeader(archive: ZipArchive, file: string, required: readonly
   return header;
 }
 
-function rowRejection(spec: FileSpec, line: number, sourcedId: string | undefined, reason: string): RejectedRecord {
+function rowRejection(
+  spec: FileSpec,
+  line: number,
+  sourcedId: string | undefined,
+  reason: string,
+): RejectedRecord {
   return { entity: spec.entity, file: `${spec.file}.csv`, line, ...(sourcedId ? { sourcedId } : {}), reason };
 }
 
@@ -66,7 +75,8 @@ export async function* pullCsv(
   options: CsvPullOptions,
 ): AsyncGenerator<PulledPage> {
   const { signal } = options;
-  const pageSize = options.pageSize && options.pageSize >= 1 ? Math.floor(options.pageSize) : DEFAULT_PAGE_SIZE;
+  const pageSize =
+    options.pageSize && options.pageSize >= 1 ? Math.floor(options.pageSize) : DEFAULT_PAGE_SIZE;
   throwIfAborted(signal);
   const archive = await ZipArchive.open(source);
   try {
@@ -83,7 +93,8 @@ export async function* pullCsv(
         throw new InvalidDataError({
           entity: 'users',
           file: 'manifest.csv',
-          reason: 'users.csv is bulk but the archive has no roles (OneRoster 1.2 lists them in roles.csv: file.roles)',
+          reason:
+            'users.csv is bulk but the archive has no roles (OneRoster 1.2 lists them in roles.csv: file.roles)',
         });
       }
     }
@@ -99,53 +110,60 @@ export async function* pullCsv(
   }
 }
 
-interface RowOutcome {
-  line: number;
-  sourcedId?: string;
-  /** A raw record for the sdk schema, or why the row cannot be used. */
-  raw?: Record<string, unknown>;
-  reason?: string;
-}
-
-/** Reads one file's rows into raw records, rejecting unreadable rows, rows with problems and repeated sourcedIds. */
-async function* readRows(
+/**
+ * Streams one file's rows into the page buffer, yielding each page as it fills:
+ * unreadable rows, rows with problems and repeated sourcedIds are rejected
+ * with their line; the rest are validated with the sdk schema.
+ */
+async function* streamFile<T extends EntityType>(
   archive: ZipArchive,
   spec: FileSpec,
+  buffer: PageBuffer<T>,
   mode: 'bulk' | 'delta',
   signal: AbortSignal,
   extend?: (raw: Record<string, unknown>, reader: RowReader) => void,
-): AsyncGenerator<RowOutcome> {
+): AsyncGenerator<PulledPage> {
+  const file = `${spec.file}.csv`;
   // Only ids, to name a repeated row; dropped with the file.
   const seen = new Set<string>();
-  for await (const row of readCsvRows(await archive.openStream(`${spec.file}.csv`), signal)) {
-    if ('error' in row) {
-      yield { line: row.line, reason: row.error };
-      continue;
-    }
-    const reader = new RowReader(row.values, mode);
-    const raw = spec.map(reader);
-    const sourcedId = typeof raw.sourcedId === 'string' && raw.sourcedId !== '' ? raw.sourcedId : undefined;
-    if (sourcedId) {
-      if (seen.has(sourcedId)) {
-        yield { line: row.line, sourcedId, reason: `sourcedId ${sourcedId} appears twice in ${spec.file}.csv` };
-        continue;
+  for await (const batch of readCsvRows(await archive.openStream(file), signal)) {
+    for (const row of batch) {
+      if ('error' in row) buffer.reject(rowRejection(spec, row.line, undefined, row.error));
+      else {
+        const reader = new RowReader(row.values, mode);
+        const raw = spec.map(reader);
+        const sourcedId =
+          typeof raw.sourcedId === 'string' && raw.sourcedId !== '' ? raw.sourcedId : undefined;
+        if (sourcedId && seen.has(sourcedId)) {
+          buffer.reject(
+            rowRejection(spec, row.line, sourcedId, `sourcedId ${sourcedId} appears twice in ${file}`),
+          );
+        } else {
+          if (sourcedId) seen.add(sourcedId);
+          extend?.(raw, reader);
+          if (reader.problems.length > 0) {
+            buffer.reject(rowRejection(spec, row.line, sourcedId, reader.problems.join('; ')));
+          } else {
+            const checked = validateRecords(spec.entity as T, [raw], { file, firstLine: row.line });
+            for (const record of checked.records) buffer.add(record);
+            for (const rejected of checked.rejected) buffer.reject(rejected);
+          }
+        }
       }
-      seen.add(sourcedId);
+      if (buffer.full) {
+        throwIfAborted(signal);
+        yield buffer.take();
+      }
     }
-    extend?.(raw, reader);
-    if (reader.problems.length > 0) yield { line: row.line, sourcedId, reason: reader.problems.join('; ') };
-    else yield { line: row.line, sourcedId, raw };
   }
 }
 
-function accept<T extends EntityType>(buffer: PageBuffer<T>, spec: FileSpec, outcome: RowOutcome): void {
-  if (!outcome.raw) {
-    buffer.reject(rowRejection(spec, outcome.line, outcome.sourcedId, outcome.reason ?? 'unreadable row'));
-    return;
+/** Yields what is left in the buffer (at least one page per file read). */
+function* flush<T extends EntityType>(buffer: PageBuffer<T>, signal: AbortSignal): Generator<PulledPage> {
+  while (buffer.pending) {
+    throwIfAborted(signal);
+    yield buffer.take();
   }
-  const checked = validateRecords(spec.entity as T, [outcome.raw], { file: `${spec.file}.csv`, firstLine: outcome.line });
-  for (const record of checked.records) buffer.add(record);
-  for (const rejected of checked.rejected) buffer.reject(rejected);
 }
 
 async function* pullFile(
@@ -156,17 +174,8 @@ async function* pullFile(
   signal: AbortSignal,
 ): AsyncGenerator<PulledPage> {
   const buffer = new PageBuffer(spec.entity, mode, pageSize);
-  for await (const outcome of readRows(archive, spec, mode, signal)) {
-    accept(buffer, spec, outcome);
-    if (buffer.full) {
-      throwIfAborted(signal);
-      yield buffer.take();
-    }
-  }
-  while (buffer.pending) {
-    throwIfAborted(signal);
-    yield buffer.take();
-  }
+  yield* streamFile(archive, spec, buffer, mode, signal);
+  yield* flush(buffer, signal);
 }
 
 async function* pullUsers(
@@ -179,7 +188,8 @@ async function* pullUsers(
 ): AsyncGenerator<PulledPage> {
   const spec = fileSpecs.users;
   const buffer = new PageBuffer('users', mode, pageSize);
-  const roles = roleSource.kind === 'roles.csv' ? await UserRoles.read(archive, roleSource.mode, signal) : undefined;
+  const roles =
+    roleSource.kind === 'roles.csv' ? await UserRoles.read(archive, roleSource.mode, signal) : undefined;
   for (const rejected of roles?.rejected ?? []) buffer.reject(rejected);
   let birthDates = new Map<string, string>();
   if (modeOf(manifest, 'demographics') !== 'absent') {
@@ -195,22 +205,17 @@ async function* pullUsers(
       raw.roles = rolesFromUsersRow(reader);
       return;
     }
-    const taken = roles?.take(sourcedId, raw.status as 'active' | 'tobedeleted') ?? 'no role: the archive has no roles.csv';
+    const taken =
+      roles?.take(sourcedId, raw.status as 'active' | 'tobedeleted') ??
+      'no role: the archive has no roles.csv';
     if (typeof taken === 'string') reader.problems.push(taken);
     else raw.roles = taken;
   };
-  for await (const outcome of readRows(archive, spec, mode, signal, joinRoles)) {
-    accept(buffer, spec, outcome);
-    if (buffer.full) {
-      throwIfAborted(signal);
-      yield buffer.take();
-    }
+  yield* streamFile(archive, spec, buffer, mode, signal, joinRoles);
+  if (roleSource.kind === 'roles.csv' && roles) {
+    for (const rejected of roles.leftovers(roleSource.mode)) buffer.reject(rejected);
   }
-  if (roleSource.kind === 'roles.csv' && roles) for (const rejected of roles.leftovers(roleSource.mode)) buffer.reject(rejected);
-  while (buffer.pending) {
-    throwIfAborted(signal);
-    yield buffer.take();
-  }
+  yield* flush(buffer, signal);
 }
 
 /** OneRoster 1.1 users.csv: `role` and `orgSourcedIds` on the user's row; one primary role per org. */
@@ -224,5 +229,9 @@ function rolesFromUsersRow(reader: RowReader): unknown[] {
     reader.problems.push(mapped.reason);
     return [];
   }
-  return orgs.map((orgSourcedId, i) => ({ roleType: i === 0 ? 'primary' : 'secondary', role: mapped, orgSourcedId }));
+  return orgs.map((orgSourcedId, i) => ({
+    roleType: i === 0 ? 'primary' : 'secondary',
+    role: mapped,
+    orgSourcedId,
+  }));
 }

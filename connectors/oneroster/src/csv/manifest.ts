@@ -28,26 +28,31 @@ function invalid(reason: string, line?: number): InvalidDataError {
  * archive. Any problem makes the whole import invalid.
  */
 export async function readManifest(archive: ZipArchive): Promise<Manifest> {
-  if (!archive.has(MANIFEST)) throw invalid('the archive has no manifest.csv; a OneRoster CSV archive needs one');
+  if (!archive.has(MANIFEST))
+    throw invalid('the archive has no manifest.csv; a OneRoster CSV archive needs one');
   const properties = new Map<string, string>();
   const files = new Map<string, FileMode>();
-  for await (const row of readCsvRows(await archive.openStream(MANIFEST))) {
-    if ('error' in row) throw invalid(row.error, row.line);
-    const name = row.values.propertyName?.trim();
-    const value = row.values.value?.trim() ?? '';
-    if (!name) throw invalid('each row needs a propertyName (columns: propertyName,value)', row.line);
-    properties.set(name, value);
-    if (name.startsWith('file.')) {
-      const mode = value.toLowerCase();
-      if (mode !== 'bulk' && mode !== 'delta' && mode !== 'absent') {
-        throw invalid(`${name} is "${value}"; expected bulk, delta or absent`, row.line);
+  for await (const batch of readCsvRows(await archive.openStream(MANIFEST))) {
+    for (const row of batch) {
+      if ('error' in row) throw invalid(row.error, row.line);
+      const name = row.values.propertyName?.trim();
+      const value = row.values.value?.trim() ?? '';
+      if (!name) throw invalid('each row needs a propertyName (columns: propertyName,value)', row.line);
+      properties.set(name, value);
+      if (name.startsWith('file.')) {
+        const mode = value.toLowerCase();
+        if (mode !== 'bulk' && mode !== 'delta' && mode !== 'absent') {
+          throw invalid(`${name} is "${value}"; expected bulk, delta or absent`, row.line);
+        }
+        files.set(name.slice('file.'.length), mode);
       }
-      files.set(name.slice('file.'.length), mode);
     }
   }
   const manifestVersion = properties.get('manifest.version');
   if (manifestVersion !== '1.0') {
-    throw invalid(`manifest.version is ${manifestVersion === undefined ? 'missing' : `"${manifestVersion}"`}; expected 1.0`);
+    throw invalid(
+      `manifest.version is ${manifestVersion === undefined ? 'missing' : `"${manifestVersion}"`}; expected 1.0`,
+    );
   }
   const oneRosterVersion = properties.get('oneroster.version') ?? '';
   if (!/^1\.(1|2)(\.\d+)?$/.test(oneRosterVersion)) {
@@ -59,7 +64,9 @@ export async function readManifest(archive: ZipArchive): Promise<Manifest> {
     .filter(([name, mode]) => mode !== 'absent' && !archive.has(`${name}.csv`))
     .map(([name, mode]) => `${name}.csv (${mode})`);
   if (missing.length > 0) {
-    throw invalid(`the manifest lists ${missing.join(', ')} but the archive does not hold ${missing.length > 1 ? 'them' : 'it'}`);
+    throw invalid(
+      `the manifest lists ${missing.join(', ')} but the archive does not hold ${missing.length > 1 ? 'them' : 'it'}`,
+    );
   }
   return { manifestVersion, oneRosterVersion, files, properties };
 }

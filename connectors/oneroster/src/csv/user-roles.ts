@@ -21,33 +21,33 @@ export class UserRoles {
   readonly rejected: RejectedRecord[] = [];
 
   /** Reads roles.csv; broken rows become rejected entries of the users (file roles.csv). */
-  static async read(
-    archive: ZipArchive,
-    mode: 'bulk' | 'delta',
-    signal: AbortSignal,
-  ): Promise<UserRoles> {
+  static async read(archive: ZipArchive, mode: 'bulk' | 'delta', signal: AbortSignal): Promise<UserRoles> {
     const roles = new UserRoles();
-    for await (const row of readCsvRows(await archive.openStream('roles.csv'), signal)) {
-      if ('error' in row) {
-        roles.rejected.push({ entity: 'users', file: 'roles.csv', line: row.line, reason: row.error });
-        continue;
+    for await (const batch of readCsvRows(await archive.openStream('roles.csv'), signal)) {
+      for (const row of batch) {
+        if ('error' in row) {
+          roles.rejected.push({ entity: 'users', file: 'roles.csv', line: row.line, reason: row.error });
+          continue;
+        }
+        const reader = new RowReader(row.values, mode);
+        const parsed = mapRoleRow(reader);
+        if (reader.problems.length > 0) {
+          if (parsed.userSourcedId) roles.withRejectedRows.add(parsed.userSourcedId);
+          roles.rejected.push({
+            entity: 'users',
+            file: 'roles.csv',
+            line: row.line,
+            ...(parsed.userSourcedId ? { sourcedId: parsed.userSourcedId } : {}),
+            reason: `role ${parsed.sourcedId || '(no sourcedId)'}: ${reader.problems.join('; ')}`,
+          });
+          continue;
+        }
+        const pending = parsed as PendingRole;
+        pending.line = row.line;
+        const list = roles.byUser.get(parsed.userSourcedId);
+        if (list) list.push(pending);
+        else roles.byUser.set(parsed.userSourcedId, [pending]);
       }
-      const reader = new RowReader(row.values, mode);
-      const parsed = mapRoleRow(reader);
-      if (reader.problems.length > 0) {
-        if (parsed.userSourcedId) roles.withRejectedRows.add(parsed.userSourcedId);
-        roles.rejected.push({
-          entity: 'users',
-          file: 'roles.csv',
-          line: row.line,
-          ...(parsed.userSourcedId ? { sourcedId: parsed.userSourcedId } : {}),
-          reason: `role ${parsed.sourcedId || '(no sourcedId)'}: ${reader.problems.join('; ')}`,
-        });
-        continue;
-      }
-      const list = roles.byUser.get(parsed.userSourcedId);
-      if (list) list.push({ ...parsed, line: row.line });
-      else roles.byUser.set(parsed.userSourcedId, [{ ...parsed, line: row.line }]);
     }
     return roles;
   }
@@ -97,24 +97,28 @@ export async function readBirthDates(
 ): Promise<{ birthDates: Map<string, string>; rejected: RejectedRecord[] }> {
   const birthDates = new Map<string, string>();
   const rejected: RejectedRecord[] = [];
-  for await (const row of readCsvRows(await archive.openStream('demographics.csv'), signal)) {
-    if ('error' in row) {
-      rejected.push({ entity: 'users', file: 'demographics.csv', line: row.line, reason: row.error });
-      continue;
+  for await (const batch of readCsvRows(await archive.openStream('demographics.csv'), signal)) {
+    for (const row of batch) {
+      if ('error' in row) {
+        rejected.push({ entity: 'users', file: 'demographics.csv', line: row.line, reason: row.error });
+        continue;
+      }
+      // Demographics are never required: a bad birth date is reported and left out, the user still comes.
+      const reader = new RowReader(row.values, 'bulk');
+      const sourcedId = reader.opt('sourcedId');
+      const birthDate = reader.date('birthDate');
+      if (reader.problems.length > 0 || !sourcedId) {
+        rejected.push({
+          entity: 'users',
+          file: 'demographics.csv',
+          line: row.line,
+          ...(sourcedId ? { sourcedId } : {}),
+          reason: sourcedId
+            ? `demographics: ${reader.problems.join('; ')}`
+            : 'demographics: missing required value: sourcedId',
+        });
+      } else if (birthDate) birthDates.set(sourcedId, birthDate);
     }
-    // Demographics are never required: a bad birth date is reported and left out, the user still comes.
-    const reader = new RowReader(row.values, 'bulk');
-    const sourcedId = reader.opt('sourcedId');
-    const birthDate = reader.date('birthDate');
-    if (reader.problems.length > 0 || !sourcedId) {
-      rejected.push({
-        entity: 'users',
-        file: 'demographics.csv',
-        line: row.line,
-        ...(sourcedId ? { sourcedId } : {}),
-        reason: sourcedId ? `demographics: ${reader.problems.join('; ')}` : 'demographics: missing required value: sourcedId',
-      });
-    } else if (birthDate) birthDates.set(sourcedId, birthDate);
   }
   return { birthDates, rejected };
 }

@@ -7,7 +7,12 @@ function openZip(source: ImportSource): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     const done = (error: Error | null, zip: ZipFile) => (error ? reject(error) : resolve(zip));
     if (source.kind === 'file') yauzl.open(source.path, options, done);
-    else yauzl.fromBuffer(Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength), options, done);
+    else
+      yauzl.fromBuffer(
+        Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength),
+        options,
+        done,
+      );
   });
 }
 
@@ -73,12 +78,17 @@ export class ZipArchive {
   /** Streams one file's bytes (decompressed). */
   openStream(name: string): Promise<Readable> {
     const entry = this.files.get(name);
-    if (!entry) return Promise.reject(new InvalidDataError({ entity: 'archive', file: name, reason: 'missing' }));
+    if (!entry)
+      return Promise.reject(new InvalidDataError({ entity: 'archive', file: name, reason: 'missing' }));
     return new Promise((resolve, reject) => {
       this.zip.openReadStream(entry, (error, stream) => {
         if (error) {
           reject(
-            new InvalidDataError({ entity: 'archive', file: name, reason: `cannot be read (${error.message})` }),
+            new InvalidDataError({
+              entity: 'archive',
+              file: name,
+              reason: `cannot be read (${error.message})`,
+            }),
           );
         } else resolve(stream);
       });

@@ -42,7 +42,8 @@ export async function errorForResponse(response: Response, what: string): Promis
   }
   if (status === 429) return new RateLimitedError(retryAfterMs(response.headers.get('retry-after')));
   if (status === 404) return new LmsNotFoundError(`${what}: the OneRoster service answered 404${suffix}`);
-  if (status >= 500) return new LmsUnavailableError(`${what}: the OneRoster service answered ${status}${suffix}`);
+  if (status >= 500)
+    return new LmsUnavailableError(`${what}: the OneRoster service answered ${status}${suffix}`);
   return new ConnectorError('unsupported', `${what}: the OneRoster service answered ${status}${suffix}`);
 }
 
@@ -51,7 +52,10 @@ export function networkError(error: unknown, signal: AbortSignal, what: string):
   if (signal.aborted) return signal.reason;
   if (error instanceof ConnectorError) return error;
   if ((error as { name?: string } | null)?.name === 'AbortError') return error;
-  return new LmsUnavailableError(`${what}: the OneRoster service cannot be reached (${(error as Error)?.message ?? error})`, {
-    cause: error,
-  });
+  return new LmsUnavailableError(
+    `${what}: the OneRoster service cannot be reached (${(error as Error)?.message ?? error})`,
+    {
+      cause: error,
+    },
+  );
 }

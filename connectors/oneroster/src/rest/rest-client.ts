@@ -92,6 +92,8 @@ export class OneRosterRestClient {
     }
     const header = response.headers.get('x-total-count');
     const total = header !== null && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
-    return total === undefined ? { body: body as Record<string, unknown> } : { body: body as Record<string, unknown>, total };
+    return total === undefined
+      ? { body: body as Record<string, unknown> }
+      : { body: body as Record<string, unknown>, total };
   }
 }

@@ -38,12 +38,17 @@ function date(value: unknown): string | undefined {
 
 function num(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return undefined;
 }
 
 function base(item: Json) {
-  return { sourcedId: str(item.sourcedId), status: str(item.status), dateLastModified: str(item.dateLastModified) };
+  return {
+    sourcedId: str(item.sourcedId),
+    status: str(item.status),
+    dateLastModified: str(item.dateLastModified),
+  };
 }
 
 /** Maps one JSON object of the REST binding to a raw record; `problems` collects what cannot be mapped. */
@@ -77,7 +82,13 @@ function mapUserRoles(item: Json, problems: string[]): unknown[] {
 /** REST JSON → sdk raw records, per entity type (validated afterwards with the sdk schemas). */
 export const restMappers: Record<EntityType, RestMapper> = {
   orgs: (o) =>
-    compact({ ...base(o), name: str(o.name), type: str(o.type), identifier: str(o.identifier), parentSourcedId: ref(o.parent) }),
+    compact({
+      ...base(o),
+      name: str(o.name),
+      type: str(o.type),
+      identifier: str(o.identifier),
+      parentSourcedId: ref(o.parent),
+    }),
   academicSessions: (s) =>
     compact({
       ...base(s),

@@ -78,7 +78,8 @@ export async function* pullRest(
           if (seen.has(sourcedId)) continue;
           seen.add(sourcedId);
         }
-        if (problems.length > 0) rejected.push({ entity, ...(sourcedId ? { sourcedId } : {}), reason: problems.join('; ') });
+        if (problems.length > 0)
+          rejected.push({ entity, ...(sourcedId ? { sourcedId } : {}), reason: problems.join('; ') });
         else raws.push(raw);
       }
       const checked = validateRecords(entity, raws);

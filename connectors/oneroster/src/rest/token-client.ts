@@ -59,7 +59,9 @@ export class TokenClient {
     // RFC 6749 §5.2: a refused client is 400 invalid_client/unauthorized_client or 401.
     if (response.status === 400 || response.status === 401) {
       const error = await errorForResponse(response, what);
-      throw new AuthFailedError(`The OneRoster token endpoint refused the client credentials (${error.message})`);
+      throw new AuthFailedError(
+        `The OneRoster token endpoint refused the client credentials (${error.message})`,
+      );
     }
     if (!response.ok) throw await errorForResponse(response, what);
     let body: { access_token?: unknown; expires_in?: unknown };
@@ -71,7 +73,8 @@ export class TokenClient {
     if (typeof body.access_token !== 'string' || body.access_token === '') {
       throw new LmsUnavailableError(`${what}: the answer has no access_token`);
     }
-    const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
+    const lifetimeMs =
+      (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
     this.cached = {
       token: body.access_token,
       expiresAt: this.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2),

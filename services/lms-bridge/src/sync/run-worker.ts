@@ -115,9 +115,11 @@ export class RunWorker {
         });
       }
       const caps = opened.definition.capabilities;
-      const pulls = source
-        ? (['pullRoster'] as const)
-        : ([...(caps.includes('roster.pull') ? ['pullRoster'] : caps.includes('courses.pull') ? ['pullCourses'] : []), ...(caps.includes('grades.pull') ? ['pullGrades'] : [])] as ('pullRoster' | 'pullCourses' | 'pullGrades')[]);
+      // An import reads everything the file has; a sync pulls what the connector can.
+      const pulls = [
+        ...(caps.includes('roster.pull') ? ['pullRoster'] : caps.includes('courses.pull') ? ['pullCourses'] : []),
+        ...(caps.includes('grades.pull') ? ['pullGrades'] : []),
+      ] as ('pullRoster' | 'pullCourses' | 'pullGrades')[];
       try {
         const final = await executeSync(db, work, logger, {
           scope: { runId: run.id, connectionId: run.connectionId, organisationId: run.organisationId },

@@ -36,9 +36,11 @@ export interface LmsPeopleCounts {
  * One batch is one transaction: the inbox row, every change and every
  * `person.registered` / `person.updated` event commit together, so a redelivered
  * batch has no second effect and no event is lost or sent for a rolled-back change.
- * The LMS owns only the roles at its own school: roles elsewhere, accounts and
- * people outside the batch are never touched; a deactivated person loses the
- * school's roles (and is archived when no role is left), never deleted.
+ * The LMS owns only the student, teacher and parent roles at its own school: other
+ * roles, roles elsewhere, accounts and people outside the batch are never touched; a
+ * deactivated person loses those roles (and is archived when no role is left), never
+ * deleted. A null middle name or birth date in a fact means "unknown", never "erase";
+ * an e-mail fills `contacts.email` only where there is none yet.
  */
 export async function subscribeLmsPeople(
   bus: EventBus,

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Actor } from '@mathnet/auth';
+import {
+  AuthenticationError,
+  type HttpError,
+  type Logger,
+  NotFoundError,
+  TooManyRequestsError,
+  toHttpError,
+  toProblem,
+} from '@mathnet/kit';
+import { type AuthFailure, bearerToken, unauthenticated } from './bearer';
+import { type BodyLimits, bodyLimitFor } from './body-limits';
+import { clientAddress, forwardedHost, forwardedProto, type TrustProxy } from './client-address';
+import { type ApiTarget, apiTarget, checkedPath } from './proxy-path';
+import { type ClientLimit, clientIpKey, retryAfterSeconds } from './rate-limits';
+import { limitedBody } from './request-body';
+import type { HeaderMap } from './security';
+import type { CachingVerifier } from './token-cache';
+import type { Upstream } from './upstream';
+
+/** The part of a prom-client Histogram the fast path uses. */
+export interface DurationMetric {
+  observe(labels: Record<string, string>, seconds: number): void;
+}
+
+/** What the fast path is built from; every piece is shared with the express app behind it. */
+export interface FastPathDeps {
+  upstreams: ReadonlyMap<string, Upstream>;
+  tokens: CachingVerifier;
+  clientLimit: ClientLimit;
+  /** Security headers of every answer (lower-case names). */
+  securityHeaders: HeaderMap;
+  /** Adds the CORS headers for a request from `origin`. */
+  cors: (origin: string, headers: HeaderMap) => void;
+  trust: TrustProxy;
+  bodyLimits: BodyLimits;
+  logger: Logger;
+  /** `http_request_duration_seconds` of the app, when there is one. */
+  duration?: DurationMetric;
+}
+
+// As kit's request ids: a client's own id is kept when it is short and plain.
+const plainRequestId = /^[\w-]{1,128}$/;
+
+function writeProblem(res: ServerResponse, error: HttpError, instance: string, headers: HeaderMap): void {
+  const body = JSON.stringify(toProblem(error, instance));
+  if (error.status === 429 && typeof error.extensions.retryAfter === 'number') {
+    headers['retry-after'] = String(error.extensions.retryAfter);
+  }
+  headers['content-type'] = 'application/problem+json; charset=utf-8';
+  headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(error.status, headers);
+  res.end(body);
+}
+
+/**
+ * The request listener of the gateway: `/api/<service>/…` requests are proxied
+ * here, on plain node:http, without express, pino-http or helmet on the way;
+ * every other request (token endpoint, docs, health, metrics, preflights,
+ * unusual spellings of a path) goes to `fallback`, the express app.
+ *
+ * It keeps what the express route does, in the same order: request id, security
+ * and CORS headers, bearer token (verified tokens cached), per-client rate limit
+ * (same counters), 404 for an unknown service, 401 with `WWW-Authenticate`,
+ * 400 for dot segments, 413 past the route's body limit, then the upstream with
+ * its 503/504 mapping. Per request it logs only at debug level (when enabled),
+ * and 5xx answers at error level.
+ */
+export function createApiListener(deps: FastPathDeps, fallback: RequestListener): RequestListener {
+  const { logger, trust } = deps;
+  const durationLabels = new Map<string, Record<string, string>>();
+
+  function labelsOf(method: string, service: string, status: number): Record<string, string> {
+    const key = `${method} ${service} ${status}`;
+    let labels = durationLabels.get(key);
+    if (labels === undefined) {
+      // Only known services become label values: unknown names come from clients and would be unbounded.
+      const route = deps.upstreams.has(service) ? `/api/${service}` : '/api/:service';
+      labels = { method, route, status: String(status) };
+      durationLabels.set(key, labels);
+    }
+    return labels;
+  }
+
+  async function actorOf(header: string | undefined): Promise<Actor | AuthFailure | undefined> {
+    const token = bearerToken(header);
+    if (typeof token !== 'string') return token;
+    const cached = deps.tokens.cached(token);
+    if (cached) return cached;
+    try {
+      return await deps.tokens.verify(token);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      return { error, code: 'invalid_token' };
+    }
+  }
+
+  async function proxy(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: ApiTarget,
+    headers: HeaderMap,
+    requestId: string,
+  ): Promise<void> {
+    const auth = await actorOf(req.headers.authorization);
+    const actor = auth !== undefined && 'subject' in auth ? auth : undefined;
+    const key = actor ? `sub:${actor.subject}` : clientIpKey(clientAddress(req, trust));
+    const hit = await deps.clientLimit.hit(key);
+    if (hit) {
+      headers['ratelimit-policy'] = `${hit.limit};w=${Math.ceil(deps.clientLimit.windowMs / 1000)}`;
+      headers['ratelimit-limit'] = String(hit.limit);
+      headers['ratelimit-remaining'] = String(Math.max(hit.limit - hit.totalHits, 0));
+      const reset = hit.resetTime
+        ? Math.max(0, Math.ceil((hit.resetTime.getTime() - Date.now()) / 1000))
+        : 60;
+      headers['ratelimit-reset'] = String(reset);
+      if (hit.totalHits > hit.limit) {
+        const seconds = retryAfterSeconds(hit.resetTime);
+        throw new TooManyRequestsError(
+          `More than ${hit.limit} requests per minute from this client; retry in ${seconds} s`,
+          seconds,
+        );
+      }
+    }
+    const upstream = deps.upstreams.get(target.service);
+    if (!upstream) throw new NotFoundError(`There is no service "${target.service}" behind this gateway`);
+    if (!actor) {
+      const { error, challenge } = unauthenticated(auth as AuthFailure | undefined);
+      headers['www-authenticate'] = challenge;
+      throw error;
+    }
+    const path = checkedPath(target.pathAndQuery);
+    const body = limitedBody(req, bodyLimitFor(req.method, target.service, path, deps.bodyLimits));
+    await upstream.forward(req, res, path, body, {
+      proto: forwardedProto(req, trust),
+      host: forwardedHost(req, trust),
+      requestId,
+      headers,
+    });
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, target: ApiTarget): Promise<void> {
+    const started = performance.now();
+    const headers: HeaderMap = { ...deps.securityHeaders };
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && plainRequestId.test(incoming) ? incoming : randomUUID();
+    headers['x-request-id'] = requestId;
+    const origin = req.headers.origin;
+    if (origin !== undefined) deps.cors(origin, headers);
+    let failure: unknown;
+    try {
+      await proxy(req, res, target, headers, requestId);
+    } catch (error) {
+      failure = error;
+      if (res.headersSent) res.destroy();
+      else writeProblem(res, toHttpError(error), req.url ?? '', headers);
+    }
+    const status = res.statusCode;
+    const method = req.method ?? 'GET';
+    const seconds = (performance.now() - started) / 1000;
+    deps.duration?.observe(labelsOf(method, target.service, status), seconds);
+    const level = status >= 500 ? 'error' : 'debug';
+    if (logger.isLevelEnabled(level)) {
+      const line = { reqId: requestId, method, url: req.url, status, ms: Math.round(seconds * 1000) };
+      logger[level](failure && status >= 500 ? { ...line, err: failure } : line, 'request completed');
+    }
+  }
+
+  return (req, res) => {
+    const target = req.method === 'OPTIONS' ? undefined : apiTarget(req.url ?? '');
+    if (target === undefined) {
+      fallback(req, res);
+      return;
+    }
+    serve(req, res, target).catch((error: unknown) => {
+      logger.error({ err: error }, 'fast path failed');
+      res.destroy();
+    });
+  };
+}
