@@ -10,7 +10,7 @@ import {
 } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
-import { CoalescingRedisStore } from './coalescing-redis-store';
+import { ReservingRedisStore } from './reserving-redis-store';
 
 /** Where the rate-limit counters live: this process, or Redis shared by every gateway replica. */
 export type RateLimitStoreOption = { store: 'memory' } | { redisUrl: string; keyPrefix?: string };
@@ -121,7 +121,7 @@ export function createRateLimits(
       const client = redis;
       const prefix = `${option.keyPrefix ?? 'mathnet:'}gateway:rl:${name}:`;
       store = coalescing
-        ? new CoalescingRedisStore(client, { prefix, windowMs })
+        ? new ReservingRedisStore(client, { prefix, windowMs })
         : new ReloadingRedisStore({
             prefix,
             sendCommand: (command: string, ...args: string[]) =>
@@ -141,7 +141,7 @@ export function createRateLimits(
     logger: limiterLogger,
   } satisfies Partial<Options>;
 
-  // Every authenticated request counts here: the one limiter whose round trips are worth coalescing.
+  // Every authenticated request counts here: the one limiter whose round trips are worth saving.
   const clientStore = storeFor('client', 60_000, true);
   const perClient = rateLimit({
     ...common,

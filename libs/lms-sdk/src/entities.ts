@@ -83,7 +83,8 @@ export const userSchema = z.object({
   givenName: z.string().trim().min(1),
   familyName: z.string().trim().min(1),
   middleName: z.string().optional(),
-  roles: z.array(userRoleSchema).min(1),
+  /** Empty in a delta that changes a user but not their roles (their roles stay as they were). */
+  roles: z.array(userRoleSchema).default([]),
   email: z.string().optional(),
   phone: z.string().optional(),
   /** Parents/guardians: the sourcedIds of their children (OneRoster `agents`). */

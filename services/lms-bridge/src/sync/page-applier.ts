@@ -142,7 +142,12 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
       for (const u of users) {
         const matchedId = matched.get(u.sourcedId);
         const id = existing.get(u.sourcedId)?.networkId ?? (matchedId && !taken.has(matchedId) ? matchedId : uuidv7());
-        const built = buildPerson(u, id, (agent) => agents.get(agent)?.networkId ?? items.find((i) => i.sourceId === agent)?.fact.id);
+        const previous = existing.get(u.sourcedId)?.detail as LmsPersonFact | undefined;
+        // A delta row without roles changes the person, not their roles.
+        const built =
+          u.roles.length === 0 && previous
+            ? { fact: { ...previous, givenName: u.givenName, familyName: u.familyName, middleName: u.middleName ?? null, birthDate: u.birthDate ?? previous.birthDate, email: u.email?.trim() || null, active: u.status === 'active' && u.enabledUser } }
+            : buildPerson(u, id, (agent) => agents.get(agent)?.networkId ?? items.find((i) => i.sourceId === agent)?.fact.id);
         if ('rejected' in built) reject('users', u.sourcedId, built.rejected);
         else items.push({ sourceId: u.sourcedId, fact: built.fact });
       }
