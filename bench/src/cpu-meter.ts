@@ -64,7 +64,7 @@ export function cpuCeiling(perRequest: CpuSpent, cores: number, unit: string): s
   const total = service + postgres + client;
   return (
     `CPU per ${unit}: service ${service.toFixed(1)} + postgres ${postgres.toFixed(1)} + load generator ` +
-    `${client.toFixed(1)} = ${total.toFixed(1)} ms, so at most ~${Math.floor((cores * 1000) / total)} ${unit}s/s ` +
+    `${client.toFixed(1)} = ${total.toFixed(1)} ms, so at most ~${Math.floor((cores * 1000) / total)}/s ` +
     `on ${cores} idle cores; the service alone (one Node thread) at most ~${Math.floor(1000 / service)}/s`
   );
 }

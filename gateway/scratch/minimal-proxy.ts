@@ -20,3 +20,4 @@ createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     )
     .catch(() => res.destroy());
 }).listen(9102, '127.0.0.1');
+process.on('SIGINT', () => process.exit(0));

@@ -24,7 +24,10 @@ export const standaloneConfigSchema = z.object({
   ROUTE_MAX_HOURS: z.coerce.number().int().min(1).default(1200),
   ROUTE_MIN_ADVANCED_SUBJECTS: z.coerce.number().int().min(0).default(0),
   /** AES-256-GCM key for LMS connection secrets (32 bytes base64); generated into the data directory when unset. */
-  MATHNET_SECRETS_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, '32 bytes, base64 encoded').optional(),
+  MATHNET_SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, '32 bytes, base64 encoded')
+    .optional(),
   /** LMS connector packages to load (comma separated); the built-in OneRoster and Moodle connectors by default. */
   MATHNET_CONNECTORS: env.list(),
   /** Largest LMS import file, megabytes. */

@@ -13,6 +13,9 @@ export function secretsKeyOf(dataDir: string, logger: Logger): string {
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const key = generateSecretsKey();
   writeFileSync(path, `${key}\n`, { mode: 0o600 });
-  logger.warn({ path }, 'generated a key for LMS connection secrets (set MATHNET_SECRETS_KEY to use your own; back this file up)');
+  logger.warn(
+    { path },
+    'generated a key for LMS connection secrets (set MATHNET_SECRETS_KEY to use your own; back this file up)',
+  );
   return key;
 }

@@ -7,9 +7,9 @@ import { createGateway } from '@mathnet/gateway';
 import { Lifecycle, type Logger, listen } from '@mathnet/kit';
 import { builtInConnectors, createBridgeService, loadConnectors } from '@mathnet/lms-bridge';
 import { createRegistryService, type DemoSummary } from '@mathnet/registry';
-import { secretsKeyOf } from './secrets-key';
 import type { StandaloneConfig } from './config';
 import { lockDataDir } from './data-dir-lock';
+import { secretsKeyOf } from './secrets-key';
 
 export interface StandaloneNetwork {
   /** Public URL of the gateway. */
@@ -67,7 +67,9 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
         bus,
         logger: logger.child({ service: 'lms-bridge' }),
         verifier: registry.verifier,
-        connectors: await loadConnectors(config.MATHNET_CONNECTORS.length ? config.MATHNET_CONNECTORS : builtInConnectors),
+        connectors: await loadConnectors(
+          config.MATHNET_CONNECTORS.length ? config.MATHNET_CONNECTORS : builtInConnectors,
+        ),
         secretsKey: config.MATHNET_SECRETS_KEY ?? secretsKeyOf(dataDir, logger),
         maxImportBytes: config.MAX_IMPORT_MB * 1024 * 1024,
         runPollMs: 500,

@@ -5,12 +5,16 @@ import { builtInConnectors } from './connectors/load-connectors';
 /** lms-bridge configuration: every key is an environment variable. */
 export const bridgeConfigSchema = z.object({
   PORT: env.port(8083),
-  DATABASE_URL: env.url(['postgres://', 'postgresql://', 'pglite://']).default('postgres://postgres@127.0.0.1:5432/mathnet_lms_bridge'),
+  DATABASE_URL: env
+    .url(['postgres://', 'postgresql://', 'pglite://'])
+    .default('postgres://postgres@127.0.0.1:5432/mathnet_lms_bridge'),
   BUS_URL: env.url(['amqp://', 'amqps://', 'memory://']).default('amqp://guest:guest@127.0.0.1:5672'),
   /** Where registry publishes its JWKS. */
   REGISTRY_URL: z.url().default('http://127.0.0.1:8081'),
   /** AES-256-GCM key for connection secrets: 32 bytes, base64 (`openssl rand -base64 32`). Required. */
-  MATHNET_SECRETS_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, '32 bytes, base64 encoded'),
+  MATHNET_SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, '32 bytes, base64 encoded'),
   /** Connector packages to load (comma separated package names). */
   MATHNET_CONNECTORS: env.list().transform((list) => (list.length ? list : builtInConnectors)),
   /** Largest accepted import file, megabytes. */

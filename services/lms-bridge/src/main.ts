@@ -17,7 +17,9 @@ try {
   const database = lifecycle.add('database', await createDatabase(config.DATABASE_URL, { logger }));
   const bus = lifecycle.add('bus', createEventBus(config.BUS_URL, { logger }));
   await bus.start();
-  const verifier = createJwksVerifier({ jwksUrl: new URL('/.well-known/jwks.json', config.REGISTRY_URL).toString() });
+  const verifier = createJwksVerifier({
+    jwksUrl: new URL('/.well-known/jwks.json', config.REGISTRY_URL).toString(),
+  });
   const bridge = lifecycle.add(
     'lms-bridge',
     createBridgeService({

@@ -29,6 +29,8 @@ export interface BridgeDeps {
   runStaleMs?: number;
   /** HTTP client handed to connectors (tests reach LMS test doubles through it). */
   fetchImpl?: typeof fetch;
+  /** Records per page asked of connectors (each page is applied in one transaction). */
+  pageSize?: number;
   processMetrics?: boolean;
 }
 
@@ -48,9 +50,18 @@ export function createBridgeService(deps: BridgeDeps): BridgeService {
   const relay = new OutboxRelay({ db, outbox, bus, logger });
   const work = new UnitOfWork({ db, outbox, source: '/mathnet/lms-bridge', relay });
   const opener = new ConnectionOpener(db, deps.connectors, box, logger, deps.fetchImpl);
-  const worker = new RunWorker({ db, work, logger, opener, pollMs: deps.runPollMs, staleMs: deps.runStaleMs ?? 15_000 });
+  const worker = new RunWorker({
+    db,
+    work,
+    logger,
+    opener,
+    pollMs: deps.runPollMs,
+    staleMs: deps.runStaleMs ?? 15_000,
+    pageSize: deps.pageSize ?? 500,
+  });
   const openapi = bridgeOpenApi();
   const subscriptions: Subscription[] = [];
+  let closed = false;
 
   const { app } = createHttpApp({
     name: 'lms-bridge',
@@ -62,11 +73,24 @@ export function createBridgeService(deps: BridgeDeps): BridgeService {
         res.json(openapi);
       });
       app.use('/v1', authenticate(deps.verifier));
-      app.use(connectionsRouter({ db, work, connectors: deps.connectors, box, opener, maxImportBytes: deps.maxImportBytes, onQueued: () => worker.poke() }));
+      app.use(
+        connectionsRouter({
+          db,
+          work,
+          connectors: deps.connectors,
+          box,
+          opener,
+          maxImportBytes: deps.maxImportBytes,
+          onQueued: () => worker.poke(),
+        }),
+      );
       app.use(runsRouter(db));
       app.use(
         deadLetterRouter(bus, [registryPeopleGroup, enrollmentPushGroup], (req) =>
-          assertAllowed(isNetworkAdmin(requireActor(req)), 'Only a network administrator operates dead letters'),
+          assertAllowed(
+            isNetworkAdmin(requireActor(req)),
+            'Only a network administrator operates dead letters',
+          ),
         ),
       );
     },
@@ -82,6 +106,8 @@ export function createBridgeService(deps: BridgeDeps): BridgeService {
       worker.start();
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await worker.close();
       for (const s of subscriptions) await s.close();
       await relay.close();

@@ -18,11 +18,24 @@ export interface BridgeHarness {
   events: EventRecorder;
   logs: string[];
   tokenFor(personId: string, roles: RoleGrant[]): string;
-  call(method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
+  /** Starts another bridge on the same database and bus (a restarted process). */
+  startAnother(connectors: Map<string, ConnectorDefinition>, pageSize?: number): Promise<BridgeService>;
+  call(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
 }
 
-export async function startBridge(label: string, connectors: Map<string, ConnectorDefinition>, fetchImpl?: typeof fetch): Promise<BridgeHarness> {
+export async function startBridge(
+  label: string,
+  connectors: Map<string, ConnectorDefinition>,
+  fetchImpl?: typeof fetch,
+  pageSize?: number,
+): Promise<BridgeHarness> {
   const logs: string[] = [];
   const logger = pino(
     { level: 'debug' },
@@ -36,7 +49,11 @@ export async function startBridge(label: string, connectors: Map<string, Connect
   const testDb = await createTestDatabase(label);
   const testBus = await createTestBus(label);
   const database = await createDatabase(testDb.url, { logger });
-  const bus = createEventBus(testBus.url, { logger, exchange: testBus.exchange, queuePrefix: testBus.queuePrefix });
+  const bus = createEventBus(testBus.url, {
+    logger,
+    exchange: testBus.exchange,
+    queuePrefix: testBus.queuePrefix,
+  });
   await bus.start();
   const events = await recordEvents(bus, { group: 'test.lms-events', patterns: ['mathnet.lms.#'] });
   const key = generateSigningKey();
@@ -53,6 +70,7 @@ export async function startBridge(label: string, connectors: Map<string, Connect
     runStaleMs: 1000,
     processMetrics: false,
     ...(fetchImpl ? { fetchImpl } : {}),
+    ...(pageSize ? { pageSize } : {}),
   });
   await bridge.start();
   const server: RunningServer = await listen(bridge.app, 0, '127.0.0.1');
@@ -63,7 +81,25 @@ export async function startBridge(label: string, connectors: Map<string, Connect
     database,
     events,
     logs,
-    tokenFor: (personId, roles) => issuer.issueAccessToken({ subject: personId, kind: 'person', roles }).accessToken,
+    async startAnother(others, size) {
+      const another = createBridgeService({
+        database,
+        bus,
+        logger,
+        verifier: createStaticVerifier(() => [key]),
+        connectors: others,
+        secretsKey: generateSecretsKey(),
+        maxImportBytes: 64 * 1024 * 1024,
+        runPollMs: 100,
+        runStaleMs: 1000,
+        processMetrics: false,
+        ...(size ? { pageSize: size } : {}),
+      });
+      await another.start();
+      return another;
+    },
+    tokenFor: (personId, roles) =>
+      issuer.issueAccessToken({ subject: personId, kind: 'person', roles }).accessToken,
     async call(method, path, token, body, headers = {}) {
       const h: Record<string, string> = { ...headers };
       if (token) h.authorization = `Bearer ${token}`;
@@ -73,7 +109,11 @@ export async function startBridge(label: string, connectors: Map<string, Connect
         payload = JSON.stringify(body);
         h['content-type'] ??= 'application/json';
       }
-      const res = await fetch(`${server.url}${path}`, { method, headers: h, ...(payload !== undefined ? { body: payload } : {}) });
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: h,
+        ...(payload !== undefined ? { body: payload } : {}),
+      });
       const text = await res.text();
       let json: unknown;
       try {

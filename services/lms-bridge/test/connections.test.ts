@@ -26,7 +26,17 @@ const fakeLms = defineConnector({
         mode: 'bulk',
         rejected: [],
         records: [
-          { sourcedId: 'u1', status: 'active', enabledUser: true, userIds: [], givenName: 'Анна', familyName: 'Петрова', roles: [{ roleType: 'primary', role: 'student', orgSourcedId: 'org' }], agentSourcedIds: [], grades: ['10'] },
+          {
+            sourcedId: 'u1',
+            status: 'active',
+            enabledUser: true,
+            userIds: [],
+            givenName: 'Анна',
+            familyName: 'Петрова',
+            roles: [{ roleType: 'primary', role: 'student', orgSourcedId: 'org' }],
+            agentSourcedIds: [],
+            grades: ['10'],
+          },
         ],
       };
     },
@@ -42,9 +52,15 @@ describe('lms-bridge connections', function () {
 
   before(async () => {
     h = await startBridge('bridge-connections', new Map([['fake-lms', fakeLms]]));
-    coordA = h.tokenFor('01890000-0000-7000-8000-000000000001', [{ role: 'school_admin', organisationId: schoolA }]);
-    coordB = h.tokenFor('01890000-0000-7000-8000-000000000002', [{ role: 'school_admin', organisationId: schoolB }]);
-    admin = h.tokenFor('01890000-0000-7000-8000-000000000003', [{ role: 'network_admin', organisationId: authority }]);
+    coordA = h.tokenFor('01890000-0000-7000-8000-000000000001', [
+      { role: 'school_admin', organisationId: schoolA },
+    ]);
+    coordB = h.tokenFor('01890000-0000-7000-8000-000000000002', [
+      { role: 'school_admin', organisationId: schoolB },
+    ]);
+    admin = h.tokenFor('01890000-0000-7000-8000-000000000003', [
+      { role: 'network_admin', organisationId: authority },
+    ]);
   });
   after(async () => {
     await h?.close();
@@ -76,7 +92,15 @@ describe('lms-bridge connections', function () {
     expect((await h.call('PATCH', `/v1/connections/${id}`, coordB, { name: 'x' })).status).to.equal(403);
     expect((await h.call('POST', `/v1/connections/${id}/sync`, coordB)).status).to.equal(403);
     expect((await h.call('GET', '/v1/connections', coordB)).body.items).to.have.length(0);
-    expect((await h.call('POST', '/v1/connections', coordB, { organisationId: schoolA, connector: 'fake-lms', settings: { baseUrl: 'https://x.example' } })).status).to.equal(403);
+    expect(
+      (
+        await h.call('POST', '/v1/connections', coordB, {
+          organisationId: schoolA,
+          connector: 'fake-lms',
+          settings: { baseUrl: 'https://x.example' },
+        })
+      ).status,
+    ).to.equal(403);
 
     const test = await h.call('POST', `/v1/connections/${id}/test`, coordA);
     expect(test.body).to.deep.equal({ ok: true, details: { sitename: 'Fake' } });
@@ -92,11 +116,19 @@ describe('lms-bridge connections', function () {
   });
 
   it('validates settings and secrets with the connector schemas, and refuses unknown connectors', async () => {
-    const bad = await h.call('POST', '/v1/connections', coordA, { organisationId: schoolA, connector: 'fake-lms', settings: { baseUrl: 'not a url' }, secrets: { token: 'good-token' } });
+    const bad = await h.call('POST', '/v1/connections', coordA, {
+      organisationId: schoolA,
+      connector: 'fake-lms',
+      settings: { baseUrl: 'not a url' },
+      secrets: { token: 'good-token' },
+    });
     expect(bad.status).to.equal(400);
     expect(bad.body.errors[0].path).to.equal('settings.baseUrl');
     expect(bad.text).to.not.include('good-token');
-    expect((await h.call('POST', '/v1/connections', coordA, { organisationId: schoolA, connector: 'blackboard' })).status).to.equal(400);
+    expect(
+      (await h.call('POST', '/v1/connections', coordA, { organisationId: schoolA, connector: 'blackboard' }))
+        .status,
+    ).to.equal(400);
   });
 
   it('reports a clear failed run and a failed test for an invalid token, not a crash', async () => {
@@ -107,35 +139,72 @@ describe('lms-bridge connections', function () {
       secrets: { token: 'bad-token' },
     });
     const test = await h.call('POST', `/v1/connections/${created.body.id}/test`, coordA);
-    expect(test.body).to.deep.equal({ ok: false, error: { code: 'auth_failed', message: 'Invalid token - token not found' } });
+    expect(test.body).to.deep.equal({
+      ok: false,
+      error: { code: 'auth_failed', message: 'Invalid token - token not found' },
+    });
     const sync = await h.call('POST', `/v1/connections/${created.body.id}/sync`, coordA);
     const run = await waitForRun(h, sync.body.runId, coordA);
     expect(run.status).to.equal('failed');
     expect(run.error).to.equal('auth_failed: Invalid token - token not found');
-    const failedEvent = await h.events.waitFor((e) => e.type === 'mathnet.lms.sync.failed' && (e.data as { runId: string }).runId === run.id);
+    const failedEvent = await h.events.waitFor(
+      (e) => e.type === 'mathnet.lms.sync.failed' && (e.data as { runId: string }).runId === run.id,
+    );
     expect(failedEvent).to.exist;
-    const patched = await h.call('PATCH', `/v1/connections/${created.body.id}`, coordA, { secrets: { token: 'good-token' } });
+    const patched = await h.call('PATCH', `/v1/connections/${created.body.id}`, coordA, {
+      secrets: { token: 'good-token' },
+    });
     expect(patched.status).to.equal(200);
-    const again = await waitForRun(h, (await h.call('POST', `/v1/connections/${created.body.id}/sync`, coordA)).body.runId, coordA);
+    const again = await waitForRun(
+      h,
+      (await h.call('POST', `/v1/connections/${created.body.id}/sync`, coordA)).body.runId,
+      coordA,
+    );
     expect(again.status).to.equal('succeeded');
     expect((await h.call('DELETE', `/v1/connections/${created.body.id}`, coordA)).status).to.equal(204);
     expect((await h.call('GET', `/v1/connections/${created.body.id}`, coordA)).status).to.equal(404);
   });
 
   it("lets the school's LMS machine client start a sync, but not read the connection; a teacher gets 403", async () => {
-    const created = await h.call('POST', '/v1/connections', coordA, { organisationId: schoolA, connector: 'fake-lms', settings: { baseUrl: 'https://x.example' }, secrets: { token: 'good-token' } });
-    const machine = h.tokenFor('01890000-0000-7000-8000-000000000009', [{ role: 'lms_client', organisationId: schoolA }]);
-    const teacher = h.tokenFor('01890000-0000-7000-8000-000000000008', [{ role: 'teacher', organisationId: schoolA }]);
+    const created = await h.call('POST', '/v1/connections', coordA, {
+      organisationId: schoolA,
+      connector: 'fake-lms',
+      settings: { baseUrl: 'https://x.example' },
+      secrets: { token: 'good-token' },
+    });
+    const machine = h.tokenFor('01890000-0000-7000-8000-000000000009', [
+      { role: 'lms_client', organisationId: schoolA },
+    ]);
+    const teacher = h.tokenFor('01890000-0000-7000-8000-000000000008', [
+      { role: 'teacher', organisationId: schoolA },
+    ]);
     expect((await h.call('POST', `/v1/connections/${created.body.id}/sync`, machine)).status).to.equal(202);
     expect((await h.call('GET', `/v1/connections/${created.body.id}`, machine)).status).to.equal(403);
     expect((await h.call('POST', `/v1/connections/${created.body.id}/sync`, teacher)).status).to.equal(403);
   });
 
   it('rejects imports that are not zip archives', async () => {
-    const created = await h.call('POST', '/v1/connections', coordA, { organisationId: schoolA, connector: 'fake-lms', settings: { baseUrl: 'https://x.example' }, secrets: { token: 'good-token' } });
-    const notZip = await h.call('POST', `/v1/connections/${created.body.id}/imports`, coordA, new TextEncoder().encode('hello'), { 'content-type': 'application/zip' });
+    const created = await h.call('POST', '/v1/connections', coordA, {
+      organisationId: schoolA,
+      connector: 'fake-lms',
+      settings: { baseUrl: 'https://x.example' },
+      secrets: { token: 'good-token' },
+    });
+    const notZip = await h.call(
+      'POST',
+      `/v1/connections/${created.body.id}/imports`,
+      coordA,
+      new TextEncoder().encode('hello'),
+      { 'content-type': 'application/zip' },
+    );
     expect(notZip.status).to.equal(400);
-    const wrongType = await h.call('POST', `/v1/connections/${created.body.id}/imports`, coordA, new TextEncoder().encode('hello'), { 'content-type': 'text/plain' });
+    const wrongType = await h.call(
+      'POST',
+      `/v1/connections/${created.body.id}/imports`,
+      coordA,
+      new TextEncoder().encode('hello'),
+      { 'content-type': 'text/plain' },
+    );
     expect(wrongType.status).to.equal(415);
   });
 });

@@ -6,7 +6,9 @@ import { expect } from 'chai';
 import { loadConnectors } from '../src/connectors/load-connectors';
 import { type BridgeHarness, startBridge, waitForRun } from './bridge-harness';
 
-const fixtureDir = fileURLToPath(new URL('../../../libs/lms-sdk/test/fixtures/connector-fixture', import.meta.url));
+const fixtureDir = fileURLToPath(
+  new URL('../../../libs/lms-sdk/test/fixtures/connector-fixture', import.meta.url),
+);
 const schoolA = '01890000-0000-7000-8000-00000000000a';
 
 describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', function () {
@@ -23,7 +25,9 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
     const connectors = await loadConnectors(['oneroster', 'mathnet-connector-fixture'], dir);
     expect([...connectors.keys()]).to.deep.equal(['oneroster', 'fixture-lms']);
     h = await startBridge('third-party', connectors);
-    const { startFixtureLms } = (await import(join(fixtureDir, 'test-double.ts'))) as typeof import('../../../libs/lms-sdk/test/fixtures/connector-fixture/test-double');
+    const { startFixtureLms } = (await import(
+      join(fixtureDir, 'test-double.ts')
+    )) as typeof import('../../../libs/lms-sdk/test/fixtures/connector-fixture/test-double');
     lms = await startFixtureLms({ token: 'fixture-token-123' });
   });
   after(async () => {
@@ -37,12 +41,16 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
       await loadConnectors(['mathnet-connector-nowhere'], dir);
       expect.fail('should throw');
     } catch (error) {
-      expect((error as Error).message).to.match(/cannot load the connector package mathnet-connector-nowhere/);
+      expect((error as Error).message).to.match(
+        /cannot load the connector package mathnet-connector-nowhere/,
+      );
     }
   });
 
   it('syncs through it: people, classes and enrolments mapped, the bad record reported', async () => {
-    const coord = h.tokenFor('01890000-0000-7000-8000-000000000001', [{ role: 'school_admin', organisationId: schoolA }]);
+    const coord = h.tokenFor('01890000-0000-7000-8000-000000000001', [
+      { role: 'school_admin', organisationId: schoolA },
+    ]);
     const created = await h.call('POST', '/v1/connections', coord, {
       organisationId: schoolA,
       connector: 'fixture-lms',
@@ -55,10 +63,16 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
     expect(run.status, JSON.stringify(run)).to.equal('succeeded');
     expect(run.counts.created).to.be.greaterThan(5);
     expect(run.counts.failed).to.be.at.least(1);
-    expect(run.errors.some((e: { sourcedId?: string; reason: string }) => e.sourcedId === 's5')).to.equal(true);
+    expect(run.errors.some((e: { sourcedId?: string; reason: string }) => e.sourcedId === 's5')).to.equal(
+      true,
+    );
     const people = h.events.events.filter((e) => e.type === 'mathnet.lms.people.synced');
     expect(people.length).to.be.greaterThan(0);
-    const again = await waitForRun(h, (await h.call('POST', `/v1/connections/${created.body.id}/sync`, coord)).body.runId, coord);
+    const again = await waitForRun(
+      h,
+      (await h.call('POST', `/v1/connections/${created.body.id}/sync`, coord)).body.runId,
+      coord,
+    );
     expect(again.counts).to.include({ created: 0, updated: 0, deactivated: 0 });
     expect(again.counts.unchanged).to.equal(run.counts.created);
   });

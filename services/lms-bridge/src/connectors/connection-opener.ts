@@ -23,10 +23,14 @@ export class ConnectionOpener {
   ) {}
 
   async open(connectionId: string): Promise<OpenedConnection> {
-    const [connection] = await this.db.select().from(connections).where(and(eq(connections.id, connectionId), isNull(connections.deletedAt)));
+    const [connection] = await this.db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.id, connectionId), isNull(connections.deletedAt)));
     if (!connection) throw new Error(`connection ${connectionId} does not exist`);
     const definition = this.connectors.get(connection.connectorId);
-    if (!definition) throw new Error(`the connector ${connection.connectorId} is not installed (MATHNET_CONNECTORS)`);
+    if (!definition)
+      throw new Error(`the connector ${connection.connectorId} is not installed (MATHNET_CONNECTORS)`);
     const secrets = connection.secretsSealed ? this.box.open(connection.secretsSealed) : {};
     const log = this.logger.child({ connector: definition.id, connectionId });
     const session = definition.connect({

@@ -7,12 +7,20 @@ import type { ConnectorDefinition } from '@mathnet/lms-sdk';
 export const builtInConnectors = ['@mathnet/connector-oneroster', '@mathnet/connector-moodle'];
 
 /** Short names accepted for the built-ins. */
-const aliases: Record<string, string> = { oneroster: '@mathnet/connector-oneroster', moodle: '@mathnet/connector-moodle' };
+const aliases: Record<string, string> = {
+  oneroster: '@mathnet/connector-oneroster',
+  moodle: '@mathnet/connector-moodle',
+};
 
 function isDefinition(value: unknown): value is ConnectorDefinition {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.id === 'string' && typeof v.displayName === 'string' && typeof v.connect === 'function' && Array.isArray(v.capabilities);
+  return (
+    typeof v.id === 'string' &&
+    typeof v.displayName === 'string' &&
+    typeof v.connect === 'function' &&
+    Array.isArray(v.capabilities)
+  );
 }
 
 /** Imports a package: from mathnet's own dependencies, else from `resolveFrom` (where a school installed it). */
@@ -36,7 +44,10 @@ async function importPackage(name: string, resolveFrom: string): Promise<{ defau
  * configuration, never imported by hand in the service. Packages are resolved
  * from mathnet's dependencies, then from `resolveFrom` (default: the working directory).
  */
-export async function loadConnectors(packageNames: string[], resolveFrom = process.cwd()): Promise<Map<string, ConnectorDefinition>> {
+export async function loadConnectors(
+  packageNames: string[],
+  resolveFrom = process.cwd(),
+): Promise<Map<string, ConnectorDefinition>> {
   const loaded = new Map<string, ConnectorDefinition>();
   for (const raw of packageNames) {
     const name = aliases[raw] ?? raw;
@@ -44,11 +55,15 @@ export async function loadConnectors(packageNames: string[], resolveFrom = proce
     try {
       module = await importPackage(name, resolveFrom);
     } catch (error) {
-      throw new Error(`MATHNET_CONNECTORS: cannot load the connector package ${name}: ${(error as Error).message}`);
+      throw new Error(
+        `MATHNET_CONNECTORS: cannot load the connector package ${name}: ${(error as Error).message}`,
+      );
     }
     const definition = module.default;
-    if (!isDefinition(definition)) throw new Error(`MATHNET_CONNECTORS: ${name} has no connector definition as its default export`);
-    if (loaded.has(definition.id)) throw new Error(`MATHNET_CONNECTORS: two packages define the connector id ${definition.id}`);
+    if (!isDefinition(definition))
+      throw new Error(`MATHNET_CONNECTORS: ${name} has no connector definition as its default export`);
+    if (loaded.has(definition.id))
+      throw new Error(`MATHNET_CONNECTORS: two packages define the connector id ${definition.id}`);
     loaded.set(definition.id, definition);
   }
   return loaded;

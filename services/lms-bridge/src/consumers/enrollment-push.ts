@@ -15,7 +15,12 @@ export const enrollmentPushGroup = 'lms-bridge.enrollment-push';
  * not pushed back. A failed push throws, so the bus retries it with backoff and
  * finally parks it in the dead letters; every attempt is recorded in `pushes`.
  */
-export function subscribeEnrollmentPush(bus: EventBus, db: Db, opener: ConnectionOpener, logger: Logger): Promise<Subscription> {
+export function subscribeEnrollmentPush(
+  bus: EventBus,
+  db: Db,
+  opener: ConnectionOpener,
+  logger: Logger,
+): Promise<Subscription> {
   return bus.subscribe({
     group: enrollmentPushGroup,
     patterns: ['mathnet.courses.enrollment.enrolled', 'mathnet.courses.enrollment.withdrawn'],
@@ -24,15 +29,39 @@ export function subscribeEnrollmentPush(bus: EventBus, db: Db, opener: Connectio
       const parsed = enrollmentEventSchema.safeParse(event.data);
       if (!parsed.success || parsed.data.actorId.startsWith('lms:')) return;
       const enrollment = parsed.data;
-      const [cls] = await db.select().from(mappings).where(and(eq(mappings.entity, 'class'), eq(mappings.networkId, enrollment.offeringId), eq(mappings.active, true)));
+      const [cls] = await db
+        .select()
+        .from(mappings)
+        .where(
+          and(
+            eq(mappings.entity, 'class'),
+            eq(mappings.networkId, enrollment.offeringId),
+            eq(mappings.active, true),
+          ),
+        );
       if (!cls) return;
       const [user] = await db
         .select()
         .from(mappings)
-        .where(and(eq(mappings.connectionId, cls.connectionId), eq(mappings.entity, 'user'), eq(mappings.networkId, enrollment.studentId)));
+        .where(
+          and(
+            eq(mappings.connectionId, cls.connectionId),
+            eq(mappings.entity, 'user'),
+            eq(mappings.networkId, enrollment.studentId),
+          ),
+        );
       const action = enrollment.status === 'enrolled' ? 'enroll' : 'unenroll';
       const record = async (status: string, error: string | null) => {
-        await db.insert(pushes).values({ connectionId: cls.connectionId, enrollmentId: enrollment.id, action, status, attempts: 1, lastError: error });
+        await db
+          .insert(pushes)
+          .values({
+            connectionId: cls.connectionId,
+            enrollmentId: enrollment.id,
+            action,
+            status,
+            attempts: 1,
+            lastError: error,
+          });
       };
       if (!user) {
         await record('skipped', 'the learner has no account in this LMS');
@@ -42,7 +71,15 @@ export function subscribeEnrollmentPush(bus: EventBus, db: Db, opener: Connectio
       try {
         if (!opened.session.pushEnrollments) return;
         const [outcome] = await opened.session.pushEnrollments(
-          [{ key: enrollment.id, classSourcedId: cls.sourceId, userSourcedId: user.sourceId, role: 'student', status: action === 'enroll' ? 'active' : 'tobedeleted' }],
+          [
+            {
+              key: enrollment.id,
+              classSourcedId: cls.sourceId,
+              userSourcedId: user.sourceId,
+              role: 'student',
+              status: action === 'enroll' ? 'active' : 'tobedeleted',
+            },
+          ],
           { signal: AbortSignal.timeout(30_000) },
         );
         if (!outcome || !outcome.ok) {
@@ -58,4 +95,3 @@ export function subscribeEnrollmentPush(bus: EventBus, db: Db, opener: Connectio
     },
   });
 }
-

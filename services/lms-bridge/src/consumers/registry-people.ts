@@ -22,7 +22,8 @@ export function subscribeRegistryPeople(bus: EventBus, db: Db): Promise<Subscrip
       group: registryPeopleGroup,
       handle: async (event, tx) => {
         const parsed = personSnapshotSchema.safeParse(event.data);
-        if (!parsed.success) throw new PermanentError(`${event.type} data breaks its contract: ${parsed.error.message}`);
+        if (!parsed.success)
+          throw new PermanentError(`${event.type} data breaks its contract: ${parsed.error.message}`);
         const p = parsed.data;
         const row = {
           id: p.id,
@@ -33,7 +34,14 @@ export function subscribeRegistryPeople(bus: EventBus, db: Db): Promise<Subscrip
           organisationIds: [...new Set(p.roles.map((r) => r.organisationId))],
           version: p.version,
         };
-        await tx.insert(personView).values(row).onConflictDoUpdate({ target: personView.id, set: row, setWhere: sql`${personView.version} < excluded.version` });
+        await tx
+          .insert(personView)
+          .values(row)
+          .onConflictDoUpdate({
+            target: personView.id,
+            set: row,
+            setWhere: sql`${personView.version} < excluded.version`,
+          });
       },
     }),
   });

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { type Actor, canManageOrganisation, requireActor } from '@mathnet/auth';
 import type { Db, UnitOfWork } from '@mathnet/db';
-import { checkIfMatch, ConflictError, InputError, issuesOf, NotFoundError, parseInput, setEtag, UnsupportedMediaTypeError } from '@mathnet/kit';
+import {
+  ConflictError,
+  checkIfMatch,
+  InputError,
+  issuesOf,
+  NotFoundError,
+  parseInput,
+  setEtag,
+  UnsupportedMediaTypeError,
+} from '@mathnet/kit';
 import { type ConnectorDefinition, ConnectorError, describeConnector } from '@mathnet/lms-sdk';
 import { and, eq, isNull } from 'drizzle-orm';
 import express, { Router } from 'express';
@@ -10,8 +19,8 @@ import type { ConnectionOpener } from '../connectors/connection-opener';
 import type { SecretBox } from '../secrets/secret-box';
 import { connections, runs, uploads } from '../store/schema';
 import { assertManages, assertMayTrigger } from './connection-access';
-import { connectionCreateSchema, connectionPatchSchema } from './schemas';
 import { uuidParam } from './params';
+import { connectionCreateSchema, connectionPatchSchema } from './schemas';
 
 type ConnectionRow = typeof connections.$inferSelect;
 
@@ -26,12 +35,19 @@ export interface ConnectionsRouterDeps {
   onQueued: () => void;
 }
 
-function validateWith(definition: ConnectorDefinition, what: 'settings' | 'secrets', value: unknown): Record<string, unknown> {
+function validateWith(
+  definition: ConnectorDefinition,
+  what: 'settings' | 'secrets',
+  value: unknown,
+): Record<string, unknown> {
   const schema = what === 'settings' ? definition.settingsSchema : definition.secretsSchema;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     const issues = issuesOf(result.error).map((i) => ({ ...i, path: i.path ? `${what}.${i.path}` : what }));
-    throw new InputError(`${what} do not fit the ${definition.id} connector: ${issues[0]?.path}: ${issues[0]?.message}`, issues);
+    throw new InputError(
+      `${what} do not fit the ${definition.id} connector: ${issues[0]?.path}: ${issues[0]?.message}`,
+      issues,
+    );
   }
   return (result.data ?? {}) as Record<string, unknown>;
 }
@@ -61,13 +77,19 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
   const router = Router();
 
   const load = async (id: string | undefined): Promise<ConnectionRow> => {
-    const [row] = await db.select().from(connections).where(and(eq(connections.id, uuidParam(id, 'connection')), isNull(connections.deletedAt)));
+    const [row] = await db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.id, uuidParam(id, 'connection')), isNull(connections.deletedAt)));
     if (!row) throw new NotFoundError(`No connection ${id}`);
     return row;
   };
   const connectorOf = (id: string): ConnectorDefinition => {
     const definition = connectors.get(id);
-    if (!definition) throw new InputError(`connector: ${id} is not installed; installed: ${[...connectors.keys()].join(', ')}`);
+    if (!definition)
+      throw new InputError(
+        `connector: ${id} is not installed; installed: ${[...connectors.keys()].join(', ')}`,
+      );
     return definition;
   };
 
@@ -103,9 +125,12 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
 
   router.get('/v1/connections', async (req, res) => {
     const actor = requireActor(req);
-    const organisationId = typeof req.query.organisationId === 'string' ? req.query.organisationId : undefined;
+    const organisationId =
+      typeof req.query.organisationId === 'string' ? req.query.organisationId : undefined;
     const rows = await db.select().from(connections).where(isNull(connections.deletedAt));
-    const visible = rows.filter((r) => (!organisationId || r.organisationId === organisationId) && canSee(actor, r.organisationId));
+    const visible = rows.filter(
+      (r) => (!organisationId || r.organisationId === organisationId) && canSee(actor, r.organisationId),
+    );
     res.json({ items: visible.map((r) => toConnection(r, box)), nextCursor: null });
   });
 
@@ -128,7 +153,9 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
       .set({
         ...(patch.name ? { name: patch.name } : {}),
         ...(patch.settings ? { settings: validateWith(definition, 'settings', patch.settings) } : {}),
-        ...(patch.secrets ? { secretsSealed: box.seal(validateWith(definition, 'secrets', patch.secrets)) } : {}),
+        ...(patch.secrets
+          ? { secretsSealed: box.seal(validateWith(definition, 'secrets', patch.secrets)) }
+          : {}),
         ...(patch.scheduleMinutes !== undefined ? { scheduleMinutes: patch.scheduleMinutes } : {}),
         ...(patch.status ? { status: patch.status } : {}),
         version: current.version + 1,
@@ -144,7 +171,10 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
     const current = await load(req.params.id);
     assertManages(requireActor(req), current.organisationId);
     // Soft delete: runs and mappings stay as history; nothing the LMS sent is removed from the network.
-    await db.update(connections).set({ deletedAt: new Date(), status: 'disabled', secretsSealed: null }).where(eq(connections.id, current.id));
+    await db
+      .update(connections)
+      .set({ deletedAt: new Date(), status: 'disabled', secretsSealed: null })
+      .where(eq(connections.id, current.id));
     res.status(204).end();
   });
 
@@ -156,8 +186,13 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
       const details = await opened.session.test(AbortSignal.timeout(15_000));
       res.json({ ok: true, details });
     } catch (error) {
-      if (error instanceof ConnectorError) res.json({ ok: false, error: { code: error.code, message: error.message } });
-      else if (error instanceof Error && error.name === 'TimeoutError') res.json({ ok: false, error: { code: 'lms_unavailable', message: 'The LMS did not answer within 15 s' } });
+      if (error instanceof ConnectorError)
+        res.json({ ok: false, error: { code: error.code, message: error.message } });
+      else if (error instanceof Error && error.name === 'TimeoutError')
+        res.json({
+          ok: false,
+          error: { code: 'lms_unavailable', message: 'The LMS did not answer within 15 s' },
+        });
       else throw error;
     } finally {
       await opened.session.close?.();
@@ -167,7 +202,15 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
   const queue = async (row: ConnectionRow, trigger: string, uploadId?: string) => {
     if (row.status !== 'active') throw new ConflictError('The connection is disabled');
     const id = uuidv7();
-    await db.insert(runs).values({ id, connectionId: row.id, organisationId: row.organisationId, trigger, ...(uploadId ? { uploadId } : {}) });
+    await db
+      .insert(runs)
+      .values({
+        id,
+        connectionId: row.id,
+        organisationId: row.organisationId,
+        trigger,
+        ...(uploadId ? { uploadId } : {}),
+      });
     deps.onQueued();
     return id;
   };
@@ -193,9 +236,18 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
         throw new UnsupportedMediaTypeError('Send the import as application/zip (a OneRoster CSV zip)');
       }
       const data = req.body as Buffer;
-      if (!Buffer.isBuffer(data) || data.length < 22 || data.readUInt32LE(0) !== 0x04034b50) throw new InputError('The body is not a zip archive');
+      if (!Buffer.isBuffer(data) || data.length < 22 || data.readUInt32LE(0) !== 0x04034b50)
+        throw new InputError('The body is not a zip archive');
       const uploadId = uuidv7();
-      await db.insert(uploads).values({ id: uploadId, connectionId: current.id, data, size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
+      await db
+        .insert(uploads)
+        .values({
+          id: uploadId,
+          connectionId: current.id,
+          data,
+          size: data.length,
+          sha256: createHash('sha256').update(data).digest('hex'),
+        });
       res.status(202).json({ runId: await queue(current, 'import', uploadId) });
     },
   );
@@ -204,10 +256,16 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
     const current = await load(req.params.id);
     assertMayTrigger(requireActor(req), current.organisationId);
     const definition = connectorOf(current.connectorId);
-    if (!definition.capabilities.includes('webhooks')) throw new ConflictError(`The ${definition.id} connector takes no webhooks`);
+    if (!definition.capabilities.includes('webhooks'))
+      throw new ConflictError(`The ${definition.id} connector takes no webhooks`);
     const opened = await deps.opener.open(current.id);
     try {
-      const outcome = await opened.session.handleWebhook!(req.body, Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])));
+      const outcome = await opened.session.handleWebhook!(
+        req.body,
+        Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
+        ),
+      );
       if (outcome.sync.length === 0) {
         res.status(202).json({ runId: null });
         return;

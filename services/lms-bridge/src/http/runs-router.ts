@@ -33,7 +33,10 @@ export function runsRouter(db: Db): Router {
 
   router.get('/v1/runs/:id', async (req, res) => {
     const actor = requireActor(req);
-    const [row] = await db.select().from(runs).where(eq(runs.id, uuidParam(req.params.id, 'run')));
+    const [row] = await db
+      .select()
+      .from(runs)
+      .where(eq(runs.id, uuidParam(req.params.id, 'run')));
     if (!row) throw new NotFoundError(`No run ${req.params.id}`);
     assertManages(actor, row.organisationId);
     res.json(toRun(row));
@@ -42,13 +45,17 @@ export function runsRouter(db: Db): Router {
   router.get('/v1/connections/:id/runs', async (req, res) => {
     const actor = requireActor(req);
     const query = parseInput(runListQuerySchema, req.query, 'query');
-    const [connection] = await db.select().from(connections).where(and(eq(connections.id, uuidParam(req.params.id, 'connection')), isNull(connections.deletedAt)));
+    const [connection] = await db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.id, uuidParam(req.params.id, 'connection')), isNull(connections.deletedAt)));
     if (!connection) throw new NotFoundError(`No connection ${req.params.id}`);
     assertManages(actor, connection.organisationId);
     let before: string | undefined;
     if (query.cursor) {
       before = Buffer.from(query.cursor, 'base64url').toString('utf8');
-      if (!/^[0-9a-f-]{36}$/.test(before)) throw new InputError('cursor: expected a cursor returned as nextCursor');
+      if (!/^[0-9a-f-]{36}$/.test(before))
+        throw new InputError('cursor: expected a cursor returned as nextCursor');
     }
     const rows = await db
       .select()
@@ -57,7 +64,10 @@ export function runsRouter(db: Db): Router {
       .orderBy(desc(runs.id))
       .limit(query.limit + 1);
     const page = rows.slice(0, query.limit);
-    res.json({ items: page.map(toRun), nextCursor: rows.length > query.limit ? Buffer.from(page.at(-1)!.id).toString('base64url') : null });
+    res.json({
+      items: page.map(toRun),
+      nextCursor: rows.length > query.limit ? Buffer.from(page.at(-1)!.id).toString('base64url') : null,
+    });
   });
 
   return router;

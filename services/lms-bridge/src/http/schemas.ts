@@ -57,7 +57,15 @@ export const runSchema = z
     trigger: z.string(),
     status: z.enum(['queued', 'running', 'succeeded', 'failed']),
     counts: countsSchema,
-    errors: z.array(z.object({ entity: z.string(), sourcedId: z.string().optional(), file: z.string().optional(), line: z.number().optional(), reason: z.string() })),
+    errors: z.array(
+      z.object({
+        entity: z.string(),
+        sourcedId: z.string().optional(),
+        file: z.string().optional(),
+        line: z.number().optional(),
+        reason: z.string(),
+      }),
+    ),
     error: z.string().nullable(),
     attempts: z.number().int(),
     createdAt: z.string(),

@@ -1,6 +1,18 @@
 import { defineInboxTable, defineOutboxTable } from '@mathnet/db';
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** Everything lms-bridge stores lives in its own PostgreSQL schema. */
 export const bridgeSchema = pgSchema('lms_bridge');
@@ -73,7 +85,10 @@ export const runs = bridgeSchema.table(
     trigger: text('trigger').notNull(),
     uploadId: uuid('upload_id'),
     status: text('status').notNull().default('queued'),
-    counts: jsonb('counts').$type<RunCounts>().notNull().default(sql`'{"created":0,"updated":0,"deactivated":0,"unchanged":0,"failed":0}'::jsonb`),
+    counts: jsonb('counts')
+      .$type<RunCounts>()
+      .notNull()
+      .default(sql`'{"created":0,"updated":0,"deactivated":0,"unchanged":0,"failed":0}'::jsonb`),
     errors: jsonb('errors').$type<RunError[]>().notNull().default(sql`'[]'::jsonb`),
     /** Pages already applied per entity type, so a resumed run skips them. */
     checkpoint: jsonb('checkpoint').$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
@@ -84,7 +99,10 @@ export const runs = bridgeSchema.table(
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('runs_status_idx').on(t.status, t.createdAt), index('runs_connection_idx').on(t.connectionId, t.createdAt)],
+  (t) => [
+    index('runs_status_idx').on(t.status, t.createdAt),
+    index('runs_connection_idx').on(t.connectionId, t.createdAt),
+  ],
 );
 
 /**
@@ -125,7 +143,10 @@ export const personView = bridgeSchema.table(
     organisationIds: uuid('organisation_ids').array().notNull(),
     version: integer('version').notNull(),
   },
-  (t) => [index('person_view_email_idx').on(t.emailHash), index('person_view_name_idx').on(t.familyName, t.givenName)],
+  (t) => [
+    index('person_view_email_idx').on(t.emailHash),
+    index('person_view_name_idx').on(t.familyName, t.givenName),
+  ],
 );
 
 /** Enrollments pushed to an LMS, with their outcome (failures are visible and retried). */

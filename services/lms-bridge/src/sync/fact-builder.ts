@@ -43,7 +43,11 @@ export type BuiltPerson = { fact: LmsPersonFact } | { rejected: string };
  * network coordinators (that would let an LMS grant network rights); a user with
  * no student, teacher or parent role is rejected with the reason.
  */
-export function buildPerson(user: User, id: string, studentIdOf: (sourcedId: string) => string | undefined): BuiltPerson {
+export function buildPerson(
+  user: User,
+  id: string,
+  studentIdOf: (sourcedId: string) => string | undefined,
+): BuiltPerson {
   const roles: LmsPersonFact['roles'] = [];
   const seen = new Set<string>();
   for (const r of user.roles) {
@@ -61,11 +65,18 @@ export function buildPerson(user: User, id: string, studentIdOf: (sourcedId: str
     }
     if (seen.has(role)) continue;
     seen.add(role);
-    roles.push({ role, grade: role === 'student' ? gradeOf(user.grades) : null, classLetter: null, studentId: null });
+    roles.push({
+      role,
+      grade: role === 'student' ? gradeOf(user.grades) : null,
+      classLetter: null,
+      studentId: null,
+    });
   }
   if (roles.length === 0) {
     const named = user.roles.map((r) => r.role).join(', ');
-    return { rejected: `no role the network takes from an LMS (student, teacher, parent with a known child); has ${named}` };
+    return {
+      rejected: `no role the network takes from an LMS (student, teacher, parent with a known child); has ${named}`,
+    };
   }
   return {
     fact: {
@@ -82,11 +93,17 @@ export function buildPerson(user: User, id: string, studentIdOf: (sourcedId: str
 }
 
 /** Term dates of a class from its sessions' dates (earliest start, latest end). */
-export function termOf(sessions: { startDate: string; endDate: string }[]): { termStart: string | null; termEnd: string | null } {
+export function termOf(sessions: { startDate: string; endDate: string }[]): {
+  termStart: string | null;
+  termEnd: string | null;
+} {
   if (sessions.length === 0) return { termStart: null, termEnd: null };
   return {
     termStart: sessions.map((s) => s.startDate).sort()[0]!,
-    termEnd: sessions.map((s) => s.endDate).sort().at(-1)!,
+    termEnd: sessions
+      .map((s) => s.endDate)
+      .sort()
+      .at(-1)!,
   };
 }
 
@@ -96,9 +113,9 @@ export function buildClass(
   course: { title?: string; subjects?: string[]; grades?: string[] } | undefined,
   sessions: { startDate: string; endDate: string }[],
 ): LmsClassFact {
-  const grades = [...new Set((cls.grades.length ? cls.grades : (course?.grades ?? [])).map((g) => Number.parseInt(g, 10)))].filter(
-    (n) => Number.isInteger(n) && n >= 1 && n <= 11,
-  );
+  const grades = [
+    ...new Set((cls.grades.length ? cls.grades : (course?.grades ?? [])).map((g) => Number.parseInt(g, 10))),
+  ].filter((n) => Number.isInteger(n) && n >= 1 && n <= 11);
   return {
     id,
     title: cls.title,
@@ -122,7 +139,12 @@ export function buildEnrollment(
 ): BuiltEnrollment {
   if (!offeringId) return { rejected: `enrolment in an unknown class ${enrollment.classSourcedId}` };
   if (!personId) return { rejected: `enrolment of an unknown user ${enrollment.userSourcedId}` };
-  const role = enrollment.role === 'student' ? 'student' : enrollment.role === 'teacher' || enrollment.role === 'aide' ? 'teacher' : undefined;
+  const role =
+    enrollment.role === 'student'
+      ? 'student'
+      : enrollment.role === 'teacher' || enrollment.role === 'aide'
+        ? 'teacher'
+        : undefined;
   if (!role) return { rejected: `role ${enrollment.role} is not enrolled in network classes` };
   return { fact: { id, offeringId, personId, role, active: enrollment.status === 'active' } };
 }

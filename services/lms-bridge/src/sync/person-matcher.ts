@@ -15,18 +15,31 @@ export interface MatchCandidate {
  * by e-mail first, then by name + birth date + school. Returns external id →
  * network id; a person is matched at most once.
  */
-export async function matchPeople(tx: Tx, organisationId: string, candidates: MatchCandidate[], taken: Set<string>): Promise<Map<string, string>> {
+export async function matchPeople(
+  tx: Tx,
+  organisationId: string,
+  candidates: MatchCandidate[],
+  taken: Set<string>,
+): Promise<Map<string, string>> {
   const matched = new Map<string, string>();
   if (candidates.length === 0) return matched;
   const hashes = candidates.flatMap((c) => (c.emailHash ? [c.emailHash] : []));
   const byEmail = hashes.length
-    ? await tx.select({ id: personView.id, emailHash: personView.emailHash }).from(personView).where(inArray(personView.emailHash, hashes))
+    ? await tx
+        .select({ id: personView.id, emailHash: personView.emailHash })
+        .from(personView)
+        .where(inArray(personView.emailHash, hashes))
     : [];
   const emailOwner = new Map(byEmail.map((p) => [p.emailHash!, p.id]));
   const withBirth = candidates.filter((c) => c.birthDate);
   const byName = withBirth.length
     ? await tx
-        .select({ id: personView.id, givenName: personView.givenName, familyName: personView.familyName, birthDate: personView.birthDate })
+        .select({
+          id: personView.id,
+          givenName: personView.givenName,
+          familyName: personView.familyName,
+          birthDate: personView.birthDate,
+        })
         .from(personView)
         .where(
           and(
@@ -38,7 +51,9 @@ export async function matchPeople(tx: Tx, organisationId: string, candidates: Ma
   const key = (g: string, f: string, b: string | null) => `${g.toLowerCase()}|${f.toLowerCase()}|${b}`;
   const nameOwner = new Map(byName.map((p) => [key(p.givenName, p.familyName, p.birthDate), p.id]));
   for (const c of candidates) {
-    const id = (c.emailHash && emailOwner.get(c.emailHash)) || (c.birthDate ? nameOwner.get(key(c.givenName, c.familyName, c.birthDate)) : undefined);
+    const id =
+      (c.emailHash && emailOwner.get(c.emailHash)) ||
+      (c.birthDate ? nameOwner.get(key(c.givenName, c.familyName, c.birthDate)) : undefined);
     if (id && !taken.has(id)) {
       matched.set(c.sourceId, id);
       taken.add(id);

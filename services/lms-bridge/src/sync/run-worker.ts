@@ -16,6 +16,8 @@ export interface RunWorkerOptions {
   /** A running run whose heartbeat is older than this is taken over (its process died). */
   staleMs: number;
   maxAttempts?: number;
+  /** Records per page asked of connectors. */
+  pageSize?: number;
 }
 
 type RunRow = typeof runs.$inferSelect;
@@ -62,7 +64,8 @@ export class RunWorker {
   private async tick(): Promise<void> {
     try {
       await this.queueDueSchedules();
-      for (let run = await this.claim(); run && !this.closed; run = await this.claim()) await this.execute(run);
+      for (let run = await this.claim(); run && !this.closed; run = await this.claim())
+        await this.execute(run);
     } catch (error) {
       if (!this.closed) this.options.logger.error({ err: error }, 'run worker cycle failed');
     }
@@ -72,7 +75,12 @@ export class RunWorker {
     const stale = `${this.options.staleMs} milliseconds`;
     const [run] = await this.options.db
       .update(runs)
-      .set({ status: 'running', attempts: sql`${runs.attempts} + 1`, startedAt: sql`coalesce(${runs.startedAt}, now())`, heartbeatAt: sql`now()` })
+      .set({
+        status: 'running',
+        attempts: sql`${runs.attempts} + 1`,
+        startedAt: sql`coalesce(${runs.startedAt}, now())`,
+        heartbeatAt: sql`now()`,
+      })
       .where(
         sql`${runs.id} = (select id from ${runs} where ${runs.status} = 'queued' or (${runs.status} = 'running' and ${runs.heartbeatAt} < now() - ${stale}::interval) order by ${runs.createdAt} limit 1 for update skip locked)`,
       )
@@ -80,13 +88,28 @@ export class RunWorker {
     return run;
   }
 
-  private async finish(run: RunRow, status: 'succeeded' | 'failed', counts: RunCounts, error?: string): Promise<void> {
+  private async finish(
+    run: RunRow,
+    status: 'succeeded' | 'failed',
+    counts: RunCounts,
+    error?: string,
+  ): Promise<void> {
     const { work } = this.options;
     await work.run(async (tx, emit) => {
-      await tx.update(runs).set({ status, counts, error: error ?? null, finishedAt: sql`now()` }).where(eq(runs.id, run.id));
-      await tx.update(connections).set({ lastRunAt: sql`now()`, lastError: error ?? null }).where(eq(connections.id, run.connectionId));
+      await tx
+        .update(runs)
+        .set({ status, counts, error: error ?? null, finishedAt: sql`now()` })
+        .where(eq(runs.id, run.id));
+      await tx
+        .update(connections)
+        .set({ lastRunAt: sql`now()`, lastError: error ?? null })
+        .where(eq(connections.id, run.connectionId));
       const header = { runId: run.id, connectionId: run.connectionId, organisationId: run.organisationId };
-      emit(status === 'succeeded' ? { type: 'mathnet.lms.sync.completed', data: { ...header, counts } } : { type: 'mathnet.lms.sync.failed', data: { ...header, counts, error: error ?? 'failed' } });
+      emit(
+        status === 'succeeded'
+          ? { type: 'mathnet.lms.sync.completed', data: { ...header, counts } }
+          : { type: 'mathnet.lms.sync.failed', data: { ...header, counts, error: error ?? 'failed' } },
+      );
     });
   }
 
@@ -98,26 +121,49 @@ export class RunWorker {
       await this.finish(run, 'failed', counts, `gave up after ${maxAttempts} attempts`);
       return;
     }
-    const heartbeat = setInterval(() => {
-      void db.update(runs).set({ heartbeatAt: sql`now()` }).where(eq(runs.id, run.id)).catch(() => undefined);
-    }, Math.max(200, Math.floor(this.options.staleMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        void db
+          .update(runs)
+          .set({ heartbeatAt: sql`now()` })
+          .where(eq(runs.id, run.id))
+          .catch(() => undefined);
+      },
+      Math.max(200, Math.floor(this.options.staleMs / 3)),
+    );
     try {
       const opened = await opener.open(run.connectionId);
       let source: ImportSource | undefined;
       if (run.uploadId) {
-        const [upload] = await db.select({ data: uploads.data }).from(uploads).where(eq(uploads.id, run.uploadId));
+        const [upload] = await db
+          .select({ data: uploads.data })
+          .from(uploads)
+          .where(eq(uploads.id, run.uploadId));
         if (!upload) throw new Error('the uploaded file of this run is gone');
         source = { kind: 'bytes', data: upload.data };
       }
       if (run.attempts === 1) {
         await work.run(async (_tx, emit) => {
-          emit({ type: 'mathnet.lms.sync.started', data: { runId: run.id, connectionId: run.connectionId, organisationId: run.organisationId, trigger: run.trigger, connector: opened.definition.id } });
+          emit({
+            type: 'mathnet.lms.sync.started',
+            data: {
+              runId: run.id,
+              connectionId: run.connectionId,
+              organisationId: run.organisationId,
+              trigger: run.trigger,
+              connector: opened.definition.id,
+            },
+          });
         });
       }
       const caps = opened.definition.capabilities;
       // An import reads everything the file has; a sync pulls what the connector can.
       const pulls = [
-        ...(caps.includes('roster.pull') ? ['pullRoster'] : caps.includes('courses.pull') ? ['pullCourses'] : []),
+        ...(caps.includes('roster.pull')
+          ? ['pullRoster']
+          : caps.includes('courses.pull')
+            ? ['pullCourses']
+            : []),
         ...(caps.includes('grades.pull') ? ['pullGrades'] : []),
       ] as ('pullRoster' | 'pullCourses' | 'pullGrades')[];
       try {
@@ -130,6 +176,7 @@ export class RunWorker {
           errors: [...run.errors],
           checkpoint: { ...run.checkpoint },
           signal: this.abort.signal,
+          pageSize: this.options.pageSize ?? 500,
         });
         await this.finish(run, 'succeeded', final);
       } finally {
@@ -137,7 +184,12 @@ export class RunWorker {
       }
     } catch (error) {
       if (this.abort.signal.aborted) return; // shutting down: the run stays running and is resumed by the next worker
-      const message = error instanceof ConnectorError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof ConnectorError
+          ? `${error.code}: ${error.message}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       logger.warn({ runId: run.id, error: message }, 'sync run failed');
       const [now] = await db.select({ counts: runs.counts }).from(runs).where(eq(runs.id, run.id));
       await this.finish(run, 'failed', now?.counts ?? counts, message);
@@ -162,7 +214,9 @@ export class RunWorker {
         ),
       );
     for (const c of due) {
-      await db.insert(runs).values({ id: uuidv7(), connectionId: c.id, organisationId: c.organisationId, trigger: 'schedule' });
+      await db
+        .insert(runs)
+        .values({ id: uuidv7(), connectionId: c.id, organisationId: c.organisationId, trigger: 'schedule' });
     }
   }
 }

@@ -3,9 +3,9 @@ import type { Db, UnitOfWork } from '@mathnet/db';
 import type { Logger } from '@mathnet/kit';
 import type { ImportSource, LmsSession, PulledPage } from '@mathnet/lms-sdk';
 import { eq, sql } from 'drizzle-orm';
-import { fingerprintOf } from './fact-builder';
 import { type MappingEntity, unseenActive, upsertMappings } from '../store/mapping-store';
 import { type RunCounts, type RunError, runs } from '../store/schema';
+import { fingerprintOf } from './fact-builder';
 import { applyPage, type RunScope } from './page-applier';
 
 /** Most per-record errors a run report keeps (the count keeps counting). */
@@ -23,10 +23,21 @@ export interface SyncJob {
   errors: RunError[];
   checkpoint: Record<string, number>;
   signal: AbortSignal;
+  pageSize: number;
 }
 
-const deactivatable: { entity: MappingEntity; pageEntity: PulledPage['entity']; type: string; key: string }[] = [
-  { entity: 'enrollment', pageEntity: 'enrollments', type: 'mathnet.lms.enrollments.synced', key: 'enrollments' },
+const deactivatable: {
+  entity: MappingEntity;
+  pageEntity: PulledPage['entity'];
+  type: string;
+  key: string;
+}[] = [
+  {
+    entity: 'enrollment',
+    pageEntity: 'enrollments',
+    type: 'mathnet.lms.enrollments.synced',
+    key: 'enrollments',
+  },
   { entity: 'class', pageEntity: 'classes', type: 'mathnet.lms.classes.synced', key: 'classes' },
   { entity: 'user', pageEntity: 'users', type: 'mathnet.lms.people.synced', key: 'people' },
 ];
@@ -45,14 +56,23 @@ function add(into: RunCounts, delta: RunCounts): void {
  * applied, and a crashed run resumes after the last applied page), then — for
  * bulk pulls — deactivates what the LMS no longer has.
  */
-export async function executeSync(db: Db, work: UnitOfWork, logger: Logger, job: SyncJob): Promise<RunCounts> {
+export async function executeSync(
+  db: Db,
+  work: UnitOfWork,
+  logger: Logger,
+  job: SyncJob,
+): Promise<RunCounts> {
   const { scope, counts, errors, checkpoint } = job;
   const bulkEntities = new Set<string>();
   for (const pull of job.pulls) {
     const method = job.session[pull];
     if (!method) continue;
     const pageIndex: Record<string, number> = {};
-    const pages = method.call(job.session, { signal: job.signal, ...(job.source ? { source: job.source } : {}) });
+    const pages = method.call(job.session, {
+      signal: job.signal,
+      pageSize: job.pageSize,
+      ...(job.source ? { source: job.source } : {}),
+    });
     for await (const page of pages) {
       job.signal.throwIfAborted();
       if (page.mode === 'bulk') bulkEntities.add(page.entity);
@@ -64,7 +84,10 @@ export async function executeSync(db: Db, work: UnitOfWork, logger: Logger, job:
         add(counts, outcome.counts);
         for (const e of outcome.errors) if (errors.length < maxReportedErrors) errors.push(e);
         checkpoint[key] = pageIndex[key]!;
-        await tx.update(runs).set({ counts, errors, checkpoint, heartbeatAt: sql`now()` }).where(eq(runs.id, scope.runId));
+        await tx
+          .update(runs)
+          .set({ counts, errors, checkpoint, heartbeatAt: sql`now()` })
+          .where(eq(runs.id, scope.runId));
       });
     }
   }
@@ -75,14 +98,33 @@ export async function executeSync(db: Db, work: UnitOfWork, logger: Logger, job:
       const done = await work.run(async (tx, emit) => {
         const gone = await unseenActive(tx, scope.connectionId, entity, scope.runId, 1000);
         if (gone.length === 0) return true;
-        const facts = gone.map((m) => ({ ...(m.detail as unknown as LmsPersonFact | LmsClassFact | LmsEnrollmentFact), id: m.networkId, active: false }));
+        const facts = gone.map((m) => ({
+          ...(m.detail as unknown as LmsPersonFact | LmsClassFact | LmsEnrollmentFact),
+          id: m.networkId,
+          active: false,
+        }));
         await upsertMappings(
           tx,
           scope.connectionId,
           scope.runId,
-          gone.map((m, i) => ({ entity, sourceId: m.sourceId, networkId: m.networkId, fingerprint: fingerprintOf(facts[i]!), active: false, detail: facts[i] as unknown as Record<string, unknown> })),
+          gone.map((m, i) => ({
+            entity,
+            sourceId: m.sourceId,
+            networkId: m.networkId,
+            fingerprint: fingerprintOf(facts[i]!),
+            active: false,
+            detail: facts[i] as unknown as Record<string, unknown>,
+          })),
         );
-        emit({ type, data: { runId: scope.runId, connectionId: scope.connectionId, organisationId: scope.organisationId, [key]: facts } });
+        emit({
+          type,
+          data: {
+            runId: scope.runId,
+            connectionId: scope.connectionId,
+            organisationId: scope.organisationId,
+            [key]: facts,
+          },
+        });
         counts.deactivated += gone.length;
         await tx.update(runs).set({ counts, heartbeatAt: sql`now()` }).where(eq(runs.id, scope.runId));
         return false;
