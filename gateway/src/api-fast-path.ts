@@ -23,7 +23,7 @@ import type { Upstream } from './upstream';
 
 /** The part of a prom-client Histogram the fast path uses. */
 export interface DurationMetric {
-  observe(labels: Record<string, string>, seconds: number): void;
+  labels(labels: Record<string, string>): { observe(seconds: number): void };
 }
 
 /** What the fast path is built from; every piece is shared with the express app behind it. */
@@ -71,18 +71,24 @@ function writeProblem(res: ServerResponse, error: HttpError, instance: string, h
  */
 export function createApiListener(deps: FastPathDeps, fallback: RequestListener): RequestListener {
   const { logger, trust } = deps;
-  const durationLabels = new Map<string, Record<string, string>>();
+  // The histogram's child per method, route and status, looked up once (prom-client hashes labels on every call).
+  const observers = new Map<string, { observe(seconds: number): void }>();
 
-  function labelsOf(method: string, service: string, status: number): Record<string, string> {
-    const key = `${method} ${service} ${status}`;
-    let labels = durationLabels.get(key);
-    if (labels === undefined) {
-      // Only known services become label values: unknown names come from clients and would be unbounded.
-      const route = deps.upstreams.has(service) ? `/api/${service}` : '/api/:service';
-      labels = { method, route, status: String(status) };
-      durationLabels.set(key, labels);
+  function observerOf(
+    method: string,
+    service: string,
+    status: number,
+  ): { observe(seconds: number): void } | undefined {
+    if (!deps.duration) return undefined;
+    // Only known services become label values: unknown names come from clients and would be unbounded.
+    const route = deps.upstreams.has(service) ? `/api/${service}` : '/api/:service';
+    const key = `${method} ${route} ${status}`;
+    let observer = observers.get(key);
+    if (observer === undefined) {
+      observer = deps.duration.labels({ method, route, status: String(status) });
+      observers.set(key, observer);
     }
-    return labels;
+    return observer;
   }
 
   async function actorOf(header: string | undefined): Promise<Actor | AuthFailure | undefined> {
@@ -161,7 +167,7 @@ export function createApiListener(deps: FastPathDeps, fallback: RequestListener)
     const status = res.statusCode;
     const method = req.method ?? 'GET';
     const seconds = (performance.now() - started) / 1000;
-    deps.duration?.observe(labelsOf(method, target.service, status), seconds);
+    observerOf(method, target.service, status)?.observe(seconds);
     const level = status >= 500 ? 'error' : 'debug';
     if (logger.isLevelEnabled(level)) {
       const line = { reqId: requestId, method, url: req.url, status, ms: Math.round(seconds * 1000) };

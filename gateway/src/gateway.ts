@@ -79,7 +79,7 @@ function forwardTo(
 }
 
 function isDurationMetric(metric: unknown): metric is DurationMetric {
-  return typeof (metric as { observe?: unknown } | undefined)?.observe === 'function';
+  return typeof (metric as { labels?: unknown } | undefined)?.labels === 'function';
 }
 
 /**

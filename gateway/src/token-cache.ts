@@ -2,7 +2,7 @@ import type { Actor, TokenVerifier } from '@mathnet/auth';
 
 /** Options of {@link CachingVerifier}. */
 export interface TokenCacheOptions {
-  /** Most tokens remembered; the least recently used one goes first. Default 10 000 (about 10 MB of tokens). */
+  /** Most tokens remembered; the least recently used one goes first (roughly). Default 10 000 (about 10 MB of tokens). */
   maxEntries?: number;
   /** Longest a verification is reused, ms, however far away the token's `exp` is; default 60 000. */
   maxAgeMs?: number;
@@ -14,6 +14,8 @@ interface Entry {
   actor: Actor;
   /** Reuse until this time (ms): the token's `exp`, at most `maxAgeMs` after it was verified. */
   until: number;
+  /** The insertion count when the entry was (re-)inserted. */
+  inserted: number;
 }
 
 /** The `exp` claim (seconds) of a token that was just verified, or undefined when it has none we can read. */
@@ -46,6 +48,7 @@ export class CachingVerifier implements TokenVerifier {
   readonly #maxEntries: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  #insertions = 0;
 
   constructor(verifier: TokenVerifier, options: TokenCacheOptions = {}) {
     this.#verifier = verifier;
@@ -63,10 +66,13 @@ export class CachingVerifier implements TokenVerifier {
   cached(token: string): Actor | undefined {
     const entry = this.#entries.get(token);
     if (entry === undefined) return undefined;
-    this.#entries.delete(token);
-    if (entry.until <= this.#now()) return undefined;
-    // Re-inserted at the end: the Map's order is the LRU order.
-    this.#entries.set(token, entry);
+    if (entry.until <= this.#now()) {
+      this.#entries.delete(token);
+      return undefined;
+    }
+    // The Map's order is the eviction order. A used entry moves to the end once it is in the older half,
+    // not on every hit: an entry used at least once per maxEntries/2 insertions is never evicted.
+    if (this.#insertions - entry.inserted > this.#maxEntries / 2) this.#insert(token, entry);
     return entry.actor;
   }
 
@@ -78,6 +84,12 @@ export class CachingVerifier implements TokenVerifier {
     return actor;
   }
 
+  #insert(token: string, entry: Entry): void {
+    entry.inserted = ++this.#insertions;
+    this.#entries.delete(token);
+    this.#entries.set(token, entry);
+  }
+
   #remember(token: string, actor: Actor): void {
     const exp = expiryOf(token);
     // A token whose expiry we cannot read is verified every time rather than trusted for a guessed period.
@@ -85,8 +97,7 @@ export class CachingVerifier implements TokenVerifier {
     const now = this.#now();
     const until = Math.min(exp * 1000, now + this.#maxAgeMs);
     if (until <= now) return;
-    this.#entries.delete(token);
-    this.#entries.set(token, { actor, until });
+    this.#insert(token, { actor, until, inserted: 0 });
     if (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);

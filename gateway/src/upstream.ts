@@ -1,7 +1,8 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { HttpError, ServiceUnavailableError } from '@mathnet/kit';
 import { type Dispatcher, Pool } from 'undici';
+import { endToEnd, ProxyHandler } from './proxy-handler';
 import type { HeaderMap } from './security';
 
 /** How the gateway talks to its upstreams. */
@@ -30,55 +31,6 @@ export interface ForwardInfo {
    */
   headers?: HeaderMap;
 }
-
-// Hop-by-hop headers (RFC 9110 §7.6.1) and those undici sets itself; never forwarded in either direction.
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'expect',
-  'http2-settings',
-]);
-
-/** The headers of one side without hop-by-hop ones (including those the `Connection` header names), added to `out`. */
-function endToEnd(headers: IncomingHttpHeaders, out: HeaderMap = {}): HeaderMap {
-  const connection = headers.connection;
-  const named = connection
-    ? new Set(
-        String(connection)
-          .toLowerCase()
-          .split(/\s*,\s*/),
-      )
-    : undefined;
-  const ownVary = out.vary;
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || hopByHop.has(name) || named?.has(name)) continue;
-    out[name] = value;
-  }
-  if (ownVary !== undefined && out.vary !== ownVary && !/\borigin\b/i.test(String(out.vary))) {
-    out.vary = `${String(out.vary)}, ${String(ownVary)}`;
-  }
-  return out;
-}
-
-interface StreamContext {
-  res: ServerResponse;
-  headers: HeaderMap | undefined;
-}
-
-// One factory for every request: the response is written straight into the client's socket.
-const writeToClient: Dispatcher.StreamFactory<StreamContext> = ({ statusCode, headers, opaque }) => {
-  opaque.res.writeHead(statusCode, endToEnd(headers as IncomingHttpHeaders, opaque.headers));
-  return opaque.res;
-};
 
 const unavailableCodes = new Set([
   'ECONNREFUSED',
@@ -132,7 +84,7 @@ export class Upstream {
    * (undici's headers clock does not cut a request off while its body is still being
    * written, so a slow upload is not a 504.)
    */
-  async forward(
+  forward(
     req: IncomingMessage,
     res: ServerResponse,
     pathAndQuery: string,
@@ -147,37 +99,22 @@ export class Upstream {
     if (info.host) headers['x-forwarded-host'] = info.host;
     if (info.requestId !== undefined) headers['x-request-id'] = info.requestId;
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
-
-    // A client that goes away mid-request frees the upstream connection too.
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
-    const context: StreamContext = { res, headers: info.headers };
-    try {
-      await this.#pool.stream(
-        {
-          method: req.method as Dispatcher.HttpMethod,
-          path: this.#basePath + pathAndQuery,
-          headers,
-          body,
-          signal: abort.signal,
-          opaque: context,
-        },
-        writeToClient,
+    return new Promise<void>((resolve, reject) => {
+      const handler = new ProxyHandler(res, info.headers, (error, clientGone) => {
+        // The upstream may answer without reading the whole body; drain it so the connection stays usable.
+        if (!req.readableEnded) req.resume();
+        if (error === null) return resolve();
+        if (res.headersSent || clientGone) {
+          res.destroy();
+          return resolve();
+        }
+        reject(this.#toHttpError(error));
+      });
+      this.#pool.dispatch(
+        { method: req.method as Dispatcher.HttpMethod, path: this.#basePath + pathAndQuery, headers, body },
+        handler,
       );
-    } catch (error) {
-      if (res.headersSent || abort.signal.aborted) {
-        res.destroy();
-        return;
-      }
-      throw this.#toHttpError(error);
-    } finally {
-      res.off('close', onClose);
-      // The upstream may answer without reading the whole body; drain it so the connection stays usable.
-      if (!req.readableEnded) req.resume();
-    }
+    });
   }
 
   /** GETs a small JSON document of this upstream (OpenAPI, health); rejects with a message on failure. */

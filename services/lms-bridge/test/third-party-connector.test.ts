@@ -66,8 +66,8 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
     expect(run.errors.some((e: { sourcedId?: string; reason: string }) => e.sourcedId === 's5')).to.equal(
       true,
     );
-    const people = h.events.events.filter((e) => e.type === 'mathnet.lms.people.synced');
-    expect(people.length).to.be.greaterThan(0);
+    const people = await h.events.waitFor((e) => e.type === 'mathnet.lms.people.synced' && (e.data as { runId: string }).runId === run.id);
+    expect((people.data as { people: unknown[] }).people.length).to.be.greaterThan(0);
     const again = await waitForRun(
       h,
       (await h.call('POST', `/v1/connections/${created.body.id}/sync`, coord)).body.runId,
