@@ -43,7 +43,8 @@ export class MemorySampler {
       const now = processMemory(pid);
       if (!now) continue;
       const seen = this.figures.get(name);
-      if (!seen) this.figures.set(name, { startRss: now.rss, peakRss: now.rss, hwm: now.hwm, lastRss: now.rss });
+      if (!seen)
+        this.figures.set(name, { startRss: now.rss, peakRss: now.rss, hwm: now.hwm, lastRss: now.rss });
       else {
         seen.peakRss = Math.max(seen.peakRss, now.rss);
         seen.hwm = now.hwm;

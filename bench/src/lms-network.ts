@@ -43,7 +43,7 @@ export interface LmsNetwork {
 }
 
 /** `BENCH_LMS_NODE_OPTIONS`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, for registry, courses and the bridge. */
-const profiling = process.env.BENCH_LMS_NODE_OPTIONS
+const profiling: Record<string, string> = process.env.BENCH_LMS_NODE_OPTIONS
   ? { NODE_OPTIONS: process.env.BENCH_LMS_NODE_OPTIONS }
   : {};
 
@@ -61,7 +61,10 @@ function pool(url: string, cleanup: CleanupStack, name: string): pg.Pool {
  * courses, lms-bridge and the gateway in front of them as processes, all logging at
  * warn. Every step registers its undo on `cleanup`.
  */
-export async function startLmsNetwork(options: LmsNetworkOptions, cleanup: CleanupStack): Promise<LmsNetwork> {
+export async function startLmsNetwork(
+  options: LmsNetworkOptions,
+  cleanup: CleanupStack,
+): Promise<LmsNetwork> {
   const { say, label } = options;
   const vhost = await createScratchVhost(options.amqpUrl, label, say);
   cleanup.add(`deleting vhost ${vhost.name}`, () => vhost.drop());
@@ -73,7 +76,8 @@ export async function startLmsNetwork(options: LmsNetworkOptions, cleanup: Clean
   const databases = {} as Record<'registry' | 'courses' | 'bridge', string>;
   for (const name of ['registry', 'courses', 'bridge'] as const) {
     const db = await createScratchDatabase(options.databaseServer, `${label}_${name}`);
-    if (process.env.BENCH_KEEP_DATABASE === '1') cleanup.add(`keeping ${db.name}`, async () => say(`kept ${db.url}`));
+    if (process.env.BENCH_KEEP_DATABASE === '1')
+      cleanup.add(`keeping ${db.name}`, async () => say(`kept ${db.url}`));
     else cleanup.add(`dropping ${db.name}`, () => db.drop());
     databases[name] = db.url;
   }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Logger } from '@mathnet/kit';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -119,12 +120,14 @@ function openPostgres(url: string, logger: Logger, max: number): DatabaseHandle 
 
 async function openPglite(dir: string | undefined, logger: Logger): Promise<DatabaseHandle> {
   let client: PGlite;
+  // The contrib extensions services may CREATE in their migrations (a PostgreSQL server ships them in contrib).
+  const extensions = { pg_trgm };
   if (dir === undefined) {
-    client = new PGlite();
+    client = new PGlite({ extensions });
   } else {
     const path = isAbsolute(dir) ? dir : resolve(process.cwd(), dir);
     mkdirSync(path, { recursive: true });
-    client = new PGlite(path);
+    client = new PGlite(path, { extensions });
   }
   await client.waitReady;
   const pgliteDb = drizzlePglite(client);

@@ -4,7 +4,12 @@ import { InputError, NotAllowedError, NotFoundError, parseInput, setEtag } from 
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { Router } from 'express';
 import { mayReadEnrollment } from '../domain/course-access';
-import { findEnrollmentRow, hydrateEnrollments, stepsOf } from '../store/enrollment-store';
+import {
+  findEnrollmentAnswer,
+  findEnrollmentRow,
+  hydrateEnrollments,
+  stepsOf,
+} from '../store/enrollment-store';
 import { findOfferingRow } from '../store/offering-store';
 import { enrollments, offerings } from '../store/schema';
 import { EnrollmentWorkflow } from '../workflows/enrollment-workflow';
@@ -50,9 +55,8 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
   const workflow = new EnrollmentWorkflow(db, work);
 
   const answer = async (res: Parameters<Parameters<typeof router.get>[1]>[1], id: string, status = 200) => {
-    const row = (await findEnrollmentRow(db, id))!;
-    const [enrollment] = await hydrateEnrollments(db, [row]);
-    setEtag(res, row.version);
+    const enrollment = (await findEnrollmentAnswer(db, id))!;
+    setEtag(res, enrollment.version);
     res.status(status).json(enrollment);
   };
 

@@ -286,3 +286,25 @@ export async function hydrateEnrollments(db: Db | Tx, rows: EnrollmentRow[]): Pr
     }),
   );
 }
+
+/** One enrollment as the API answers it, in one query (offering, learner's name and credit joined). */
+export async function findEnrollmentAnswer(db: Db | Tx, id: string): Promise<Enrollment | undefined> {
+  const [row] = await db
+    .select({
+      enrollment: enrollments,
+      offering: { title: offerings.title, providerId: offerings.providerId, kind: offerings.kind },
+      student: { givenName: personView.givenName, familyName: personView.familyName },
+      credit: creditDecisions,
+    })
+    .from(enrollments)
+    .innerJoin(offerings, eq(offerings.id, enrollments.offeringId))
+    .leftJoin(personView, eq(personView.id, enrollments.studentId))
+    .leftJoin(creditDecisions, eq(creditDecisions.enrollmentId, enrollments.id))
+    .where(eq(enrollments.id, id));
+  if (!row) return undefined;
+  return toEnrollment(row.enrollment, {
+    offering: row.offering,
+    student: row.student?.givenName ? row.student : null,
+    credit: row.credit?.enrollmentId ? row.credit : null,
+  });
+}

@@ -1,14 +1,31 @@
 import type { OfferingEvent } from '@mathnet/contracts';
 import type { Db, Tx } from '@mathnet/db';
 import { InputError } from '@mathnet/kit';
-import { and, arrayContains, asc, eq, gt, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Offering, OfferingCreate, OfferingListQuery, OfferingPatch } from '../http/offering-schemas';
 import { offerings, organisationView } from './schema';
 
 type Row = typeof offerings.$inferSelect;
+type AnswerRow = Omit<Row, 'searchText'>;
+
+/** Every column but the search text (it is only for filtering; large, never answered). */
+const { searchText: _searchText, ...answerColumns } = getTableColumns(offerings);
 type ProviderRow = { name: string; shortName: string | null; kind: string } | null;
 
-export function toOffering(row: Row, provider: ProviderRow = null): Offering {
+export function toOffering(row: AnswerRow, provider: ProviderRow = null): Offering {
   return {
     id: row.id,
     title: row.title,
@@ -134,7 +151,8 @@ function decodeSortCursor(cursor: string | undefined): SortKey | undefined {
 }
 
 const sortColumns = {
-  created: sql<string>`${offerings.id}::text`,
+  // UUIDv7 ids sort by creation; compared as uuid so the (status, id) index serves the default order.
+  created: sql<string>`${offerings.id}`,
   title: sql<string>`lower(${offerings.title})`,
   termStart: sql<string>`coalesce(${offerings.termStart}::text, '9999-12-31')`,
 } as const;

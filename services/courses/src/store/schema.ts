@@ -80,6 +80,9 @@ export const offerings = coursesSchema.table(
     index('offerings_provider_idx').on(t.providerId),
     index('offerings_subjects_idx').using('gin', t.subjects),
     index('offerings_grades_idx').using('gin', t.grades),
+    // Catalogue sorted by title, and text search by any part of a word (pg_trgm).
+    index('offerings_status_title_idx').on(t.status, sql`lower(${t.title})`, t.id),
+    index('offerings_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
   ],
 );
 

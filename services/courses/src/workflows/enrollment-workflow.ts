@@ -1,7 +1,7 @@
 import type { Actor } from '@mathnet/auth';
 import type { Db, Emit, Tx, UnitOfWork } from '@mathnet/db';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@mathnet/kit';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import {
   type EnrollmentParties,
@@ -32,7 +32,7 @@ import {
   otherOfferingsOf,
 } from '../store/enrollment-store';
 import { findOfferingRow } from '../store/offering-store';
-import { creditDecisions, enrollments, personView } from '../store/schema';
+import { creditDecisions, enrollments, offerings, personView } from '../store/schema';
 import { changeSeats, promoteWaitlisted, seatAvailable } from './seat-allocation';
 
 type OfferingRow = NonNullable<Awaited<ReturnType<typeof findOfferingRow>>>;
@@ -134,10 +134,16 @@ export class EnrollmentWorkflow {
     enrollmentId: string,
     run: (tx: Tx, emit: Emit, offering: OfferingRow, enrollment: EnrollmentRow) => Promise<T>,
   ): Promise<T> {
-    const peek = await findEnrollmentRow(this.db, enrollmentId);
-    if (!peek) throw new NotFoundError(`No enrollment ${enrollmentId}`);
     return this.work.run(async (tx, emit) => {
-      const offering = (await findOfferingRow(tx, peek.offeringId, true))!;
+      // Lock the enrollment's offering first (found through the enrollment in the same statement), then the enrollment.
+      const [offering] = await tx
+        .select()
+        .from(offerings)
+        .where(
+          sql`${offerings.id} = (select ${enrollments.offeringId} from ${enrollments} where ${enrollments.id} = ${enrollmentId})`,
+        )
+        .for('update');
+      if (!offering) throw new NotFoundError(`No enrollment ${enrollmentId}`);
       const enrollment = (await findEnrollmentRow(tx, enrollmentId, true))!;
       return run(tx, emit, offering, enrollment);
     });

@@ -1,0 +1,214 @@
+import type pg from 'pg';
+import type { LmsNetwork } from './lms-network';
+import { queueDepths } from './lms-queues';
+
+/** What registry and courses must hold once an import of a district arrived. */
+export interface ImportTargets {
+  /** People with a role at the school (students and teachers). */
+  people: number;
+  /** LMS classes, as offerings of the school. */
+  offerings: number;
+  /** Student enrollments, enrolled (or completed by a pulled grade). */
+  enrollments: number;
+}
+
+/** The run row of an import, as the bridge's database has it. */
+export interface RunRow {
+  status: string;
+  counts: { created: number; updated: number; deactivated: number; unchanged: number; failed: number };
+  checkpoint: Record<string, number>;
+  error: string | null;
+  errors: { reason: string }[];
+}
+
+const count = async (db: pg.Pool, text: string, values: unknown[] = []): Promise<number> => {
+  const { rows } = await db.query<{ n: string }>(text, values);
+  return Number(rows[0]?.n ?? 0);
+};
+
+export const probes = {
+  run: async (db: pg.Pool, runId: string): Promise<RunRow | undefined> =>
+    (
+      await db.query<RunRow>(
+        'select status, counts, checkpoint, error, errors from lms_bridge.runs where id = $1',
+        [runId],
+      )
+    ).rows[0],
+  people: (db: pg.Pool, orgId: string) =>
+    count(
+      db,
+      `select count(distinct person_id) as n from registry.role_assignments
+       where organisation_id = $1 and role in ('student', 'teacher', 'parent')`,
+      [orgId],
+    ),
+  offerings: (db: pg.Pool, orgId: string) =>
+    count(db, `select count(*) as n from courses.offerings where provider_id = $1 and origin = 'lms'`, [
+      orgId,
+    ]),
+  enrollments: (db: pg.Pool, orgId: string) =>
+    count(
+      db,
+      `select count(*) as n from courses.enrollments e join courses.offerings o on o.id = e.offering_id
+       where o.provider_id = $1 and e.status in ('enrolled', 'completed')`,
+      [orgId],
+    ),
+  unsent: (db: pg.Pool, schema: string) =>
+    count(db, `select count(*) as n from ${schema}.outbox where sent_at is null`),
+  outboxTop: (db: pg.Pool, schema: string) =>
+    count(db, `select coalesce(max(seq), 0) as n from ${schema}.outbox`),
+  outboxOfTypes: (db: pg.Pool, schema: string, like: string[]) =>
+    count(db, `select count(*) as n from ${schema}.outbox where type like any($1)`, [like]),
+  inbox: (db: pg.Pool, schema: string, group: string) =>
+    count(db, `select count(*) as n from ${schema}.inbox where consumer_group = $1`, [group]),
+};
+
+/** Times (ms after the POST) at which each part of an import was done. */
+export interface ImportTimes {
+  runSucceeded: number;
+  registry: number;
+  courses: number;
+  all: number;
+}
+
+export interface WaitOptions {
+  orgId: string;
+  runId: string;
+  targets: ImportTargets;
+  /** `performance.now()` of the POST. */
+  t0: number;
+  /** Give up after this many ms after t0. */
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Called every few seconds with a progress line. */
+  progress(line: string): void;
+  /** Extra text of a progress line (e.g. the bridge's RSS). */
+  extra?: () => string;
+}
+
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * Waits until the run succeeded, registry holds every person at the school and courses
+ * every class and student enrollment, polling the three databases (separate processes
+ * offer nothing to await). Throws when the run fails or the deadline passes.
+ */
+export async function waitForImport(
+  network: LmsNetwork,
+  o: WaitOptions,
+): Promise<{ times: ImportTimes; run: RunRow }> {
+  const since = () => performance.now() - o.t0;
+  const done: Partial<ImportTimes> = {};
+  let run: RunRow | undefined;
+  let people = 0;
+  let offerings = 0;
+  let enrollments = 0;
+  let lastLine = -Infinity;
+  for (;;) {
+    o.signal.throwIfAborted();
+    if (done.runSucceeded === undefined) {
+      run = await probes.run(network.bridgeDb, o.runId);
+      if (run?.status === 'failed') throw new Error(`the import run failed: ${run.error}`);
+      if (run?.status === 'succeeded') done.runSucceeded = since();
+    }
+    if (done.registry === undefined) {
+      people = await probes.people(network.registryDb, o.orgId);
+      if (people >= o.targets.people) done.registry = since();
+    }
+    if (done.courses === undefined) {
+      offerings = await probes.offerings(network.coursesDb, o.orgId);
+      enrollments = await probes.enrollments(network.coursesDb, o.orgId);
+      if (offerings >= o.targets.offerings && enrollments >= o.targets.enrollments) done.courses = since();
+    }
+    if (done.runSucceeded !== undefined && done.registry !== undefined && done.courses !== undefined) {
+      done.all = Math.max(done.runSucceeded, done.registry, done.courses);
+      return { times: done as ImportTimes, run: run! };
+    }
+    if (since() - lastLine >= 5000) {
+      lastLine = since();
+      const pages = Object.entries(run?.checkpoint ?? {})
+        .map(([k, v]) => `${k.split(':')[1]} ${v}`)
+        .join(', ');
+      o.progress(
+        `  ${(since() / 1000).toFixed(0).padStart(4)} s  run ${run?.status ?? '?'} (pages: ${pages || '-'}); ` +
+          `registry people ${people}/${o.targets.people}; courses offerings ${offerings}/${o.targets.offerings}, ` +
+          `enrollments ${enrollments}/${o.targets.enrollments}${o.extra ? `; ${o.extra()}` : ''}`,
+      );
+    }
+    if (since() > o.timeoutMs)
+      throw new Error(
+        `not done after ${o.timeoutMs / 1000} s: run ${run?.status}, people ${people}, offerings ${offerings}, enrollments ${enrollments}`,
+      );
+    await pause(200);
+  }
+}
+
+/** Events the bridge published that registry and courses consume. */
+const factTypes = {
+  people: ['mathnet.lms.people.synced'],
+  courses: ['mathnet.lms.classes.synced', 'mathnet.lms.enrollments.synced', 'mathnet.lms.grades.synced'],
+};
+
+/** What must be true once every event of an import has been handled everywhere. */
+async function unsettled(network: LmsNetwork): Promise<string[]> {
+  const { registryDb, coursesDb, bridgeDb } = network;
+  const waiting: string[] = [];
+  for (const [db, schema] of [
+    [bridgeDb, 'lms_bridge'],
+    [registryDb, 'registry'],
+    [coursesDb, 'courses'],
+  ] as const) {
+    const n = await probes.unsent(db, schema);
+    if (n > 0) waiting.push(`${n} unsent in ${schema}.outbox`);
+  }
+  const personEvents = await probes.outboxOfTypes(registryDb, 'registry', ['mathnet.registry.person.%']);
+  const registryEvents = await probes.outboxOfTypes(registryDb, 'registry', [
+    'mathnet.registry.person.%',
+    'mathnet.registry.organisation.%',
+  ]);
+  const expected: [pg.Pool, string, string, number][] = [
+    [
+      registryDb,
+      'registry',
+      'registry.lms-people',
+      await probes.outboxOfTypes(bridgeDb, 'lms_bridge', factTypes.people),
+    ],
+    [
+      coursesDb,
+      'courses',
+      'courses.lms-facts',
+      await probes.outboxOfTypes(bridgeDb, 'lms_bridge', factTypes.courses),
+    ],
+    [coursesDb, 'courses', 'courses.registry-read-model', registryEvents],
+    [bridgeDb, 'lms_bridge', 'lms-bridge.registry-people', personEvents],
+  ];
+  for (const [db, schema, group, events] of expected) {
+    const handled = await probes.inbox(db, schema, group);
+    if (handled < events) waiting.push(`${group} handled ${handled}/${events}`);
+  }
+  if (waiting.length === 0) {
+    const depths = await queueDepths(network.busUrl);
+    for (const [queue, n] of Object.entries(depths)) if (n > 0) waiting.push(`${n} ready in ${queue}`);
+  }
+  return waiting;
+}
+
+/**
+ * Waits until every event of the imports so far was published and handled: outboxes
+ * empty, every fact batch and every person event in its consumers' inboxes, queues
+ * empty. Resolves with the ms it took; throws after `timeoutMs` naming what still waits.
+ */
+export async function waitSettled(
+  network: LmsNetwork,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<number> {
+  const t0 = performance.now();
+  let waiting: string[] = [];
+  while (performance.now() - t0 < timeoutMs) {
+    signal.throwIfAborted();
+    waiting = await unsettled(network);
+    if (waiting.length === 0) return performance.now() - t0;
+    await pause(500);
+  }
+  throw new Error(`events not settled after ${timeoutMs / 1000} s: ${waiting.join('; ')}`);
+}
