@@ -15,8 +15,8 @@
  *
  * Arguments: `--scale=0.1` (10,000 users, 50,000 enrollments). Environment:
  * TEST_DATABASE_URL, TEST_AMQP_URL (default: the local servers), BENCH_LMS_TIMEOUT_S
- * (600, per import), BENCH_LMS_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
- * for registry, courses and the bridge), BENCH_KEEP_DATABASE=1 (keep the databases).
+ * (600, per import), BENCH_LMS_PROFILE_DIR (a CPU profile of registry, courses and the
+ * bridge each, written there at exit), BENCH_KEEP_DATABASE=1 (keep the databases).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchContext, runBench, say } from './bench-run';
@@ -25,7 +25,7 @@ import { startCpuAccount } from './lms-cpu';
 import { districtAtScale, districtZipFile, targetsOf } from './lms-district';
 import { type MemoryFigures, MemorySampler, mb } from './lms-memory';
 import { type LmsNetwork, startLmsNetwork } from './lms-network';
-import { type ImportTimes, probes, type RunRow, waitForImport, waitSettled } from './lms-progress';
+import { eventMark, type ImportTimes, probes, type RunRow, waitForImport, waitSettled } from './lms-progress';
 import { stageReport } from './lms-stages';
 
 const scaleArg = process.argv.find((a) => a.startsWith('--scale='));
@@ -45,8 +45,18 @@ const machine = () =>
     .join(' ')}`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** fetch, with the cause of a network failure in the message (undici hides it in `cause`). */
+async function request(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    throw new Error(`${init.method} ${url} failed${cause}`);
+  }
+}
+
 async function api(network: LmsNetwork, path: string, body: unknown): Promise<{ id: string }> {
-  const res = await fetch(`${network.gateway.url}/api${path}`, {
+  const res = await request(`${network.gateway.url}/api${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${network.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -60,7 +70,7 @@ async function api(network: LmsNetwork, path: string, body: unknown): Promise<{ 
 async function postImport(network: LmsNetwork, connectionId: string, zip: Buffer) {
   const path = `/v1/connections/${connectionId}/imports`;
   const post = (url: string) =>
-    fetch(url, {
+    request(url, {
       method: 'POST',
       headers: { authorization: `Bearer ${network.adminToken}`, 'content-type': 'application/zip' },
       body: zip,
@@ -161,6 +171,7 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
   say(`district zip: ${mb(zip.bytes)} written in ${sec(zip.ms)}`);
   const network = await startLmsNetwork({ ...settings, label: 'bench_lms', say }, cleanup);
   failureOutput = network.output;
+  const mark = await eventMark(network, signal);
   const school = await api(network, '/registry/v1/organisations', {
     name: 'МБОУ «Лицей № 1» (bench)',
     kind: 'school',
@@ -170,7 +181,7 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
     connector: 'oneroster',
   });
   const ids = { orgId: school.id, connectionId: connection.id };
-  await waitSettled(network, 60_000, signal); // registry's organisation event, before anything is measured
+  await waitSettled(network, mark, 60_000, signal); // the school's event, before anything is measured
 
   // First import: everything is new.
   const first = await importOnce(network, 'import 1', ids, zip.data, targets, signal);
@@ -180,7 +191,7 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
     `import 1 done: run succeeded ${sec(t.runSucceeded)}, registry ${sec(t.registry)}, courses ${sec(t.courses)}; ` +
       `end to end ${sec(t.all)}`,
   );
-  const settled = await waitSettled(network, settings.timeoutMs, signal);
+  const settled = await waitSettled(network, mark, settings.timeoutMs, signal);
   say(`every follow-on event handled ${sec(settled)} later (read models, enrollment events)`);
   say('');
   say('where the time of import 1 went (s after the POST; gap = median between consecutive stamps):');
@@ -195,7 +206,7 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
     courses: await probes.outboxTop(network.coursesDb, 'courses'),
   };
   const second = await importOnce(network, 'import 2', ids, zip.data, targets, signal);
-  await waitSettled(network, 120_000, signal);
+  await waitSettled(network, mark, 120_000, signal);
   const changeEvents = {
     registry: (await probes.outboxTop(network.registryDb, 'registry')) - before.registry,
     courses: (await probes.outboxTop(network.coursesDb, 'courses')) - before.courses,

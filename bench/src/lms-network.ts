@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import {
   createScratchDatabase,
   freePort,
@@ -42,10 +43,9 @@ export interface LmsNetwork {
   output(): string;
 }
 
-/** `BENCH_LMS_NODE_OPTIONS`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, for registry, courses and the bridge. */
-const profiling: Record<string, string> = process.env.BENCH_LMS_NODE_OPTIONS
-  ? { NODE_OPTIONS: process.env.BENCH_LMS_NODE_OPTIONS }
-  : {};
+/** `BENCH_LMS_PROFILE_DIR=/tmp/prof`: a CPU profile of registry, courses and the bridge each (see lms-profiler). */
+const profileDir = process.env.BENCH_LMS_PROFILE_DIR;
+const profiler = fileURLToPath(new URL('./lms-profiler.ts', import.meta.url));
 
 function pool(url: string, cleanup: CleanupStack, name: string): pg.Pool {
   const db = new pg.Pool({ connectionString: url, max: 2 });
@@ -88,12 +88,13 @@ export async function startLmsNetwork(
   const spawned: SpawnedService[] = [];
   const output = () =>
     spawned.map((s) => `--- ${s.name} (last 4 kB) ---\n${s.output().slice(-4000)}`).join('\n');
-  const start = async (name: string, entry: string, env: Record<string, string>) => {
+  const start = async (name: string, entry: string, env: Record<string, string>, profile = true) => {
     const service = await spawnService({
       name,
       entry,
       port: await freePort(),
-      env: { BUS_URL: vhost.url, LOG_LEVEL: 'warn', ...env },
+      env: { BUS_URL: vhost.url, LOG_LEVEL: 'warn', BENCH_LMS_PROFILE_NAME: name, ...env },
+      ...(profileDir && profile ? { preload: [profiler] } : {}),
     });
     spawned.push(service);
     cleanup.add(`stopping ${name}`, () => service.stop());
@@ -106,28 +107,30 @@ export async function startLmsNetwork(
       MATHNET_ADMIN_PASSWORD: adminPassword,
       // Two imports and their settling can outlast the default 15 minutes.
       ACCESS_TOKEN_TTL_SECONDS: '7200',
-      ...profiling,
     });
     const courses = await start('courses', 'services/courses/src/main.ts', {
       DATABASE_URL: databases.courses,
       REGISTRY_URL: registry.url,
-      ...profiling,
     });
     const bridge = await start('lms-bridge', 'services/lms-bridge/src/main.ts', {
       DATABASE_URL: databases.bridge,
       REGISTRY_URL: registry.url,
       MATHNET_SECRETS_KEY: randomBytes(32).toString('base64'),
       MAX_IMPORT_MB: String(options.maxImportMb),
-      ...profiling,
     });
-    const gateway = await start('gateway', 'gateway/src/main.ts', {
-      REGISTRY_URL: registry.url,
-      SERVICE_URLS: `courses=${courses.url},lms-bridge=${bridge.url}`,
-      REDIS_URL: 'memory://',
-      // One token makes every request one client: lift its per-minute budget above what the bench sends.
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      MAX_IMPORT_MB: String(options.maxImportMb),
-    });
+    const gateway = await start(
+      'gateway',
+      'gateway/src/main.ts',
+      {
+        REGISTRY_URL: registry.url,
+        SERVICE_URLS: `courses=${courses.url},lms-bridge=${bridge.url}`,
+        REDIS_URL: 'memory://',
+        // One token makes every request one client: lift its per-minute budget above what the bench sends.
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        MAX_IMPORT_MB: String(options.maxImportMb),
+      },
+      false,
+    );
     say(
       `registry pid ${registry.pid}, courses pid ${courses.pid}, lms-bridge pid ${bridge.pid}, ` +
         `gateway ${gateway.url} pid ${gateway.pid}`,

@@ -56,10 +56,6 @@ export const probes = {
     count(db, `select count(*) as n from ${schema}.outbox where sent_at is null`),
   outboxTop: (db: pg.Pool, schema: string) =>
     count(db, `select coalesce(max(seq), 0) as n from ${schema}.outbox`),
-  outboxOfTypes: (db: pg.Pool, schema: string, like: string[]) =>
-    count(db, `select count(*) as n from ${schema}.outbox where type like any($1)`, [like]),
-  inbox: (db: pg.Pool, schema: string, group: string) =>
-    count(db, `select count(*) as n from ${schema}.inbox where consumer_group = $1`, [group]),
 };
 
 /** Times (ms after the POST) at which each part of an import was done. */
@@ -148,8 +144,35 @@ const factTypes = {
   courses: ['mathnet.lms.classes.synced', 'mathnet.lms.enrollments.synced', 'mathnet.lms.grades.synced'],
 };
 
-/** What must be true once every event of an import has been handled everywhere. */
-async function unsettled(network: LmsNetwork): Promise<string[]> {
+/**
+ * The newest event id in registry's outbox once it sent everything: events after it were
+ * published while every consumer's queue existed (ids are UUIDv7, so they sort by time).
+ * The ones before (the first administrator, published before courses and the bridge
+ * subscribed) never reach those consumers, so the settle checks start after the mark.
+ */
+export async function eventMark(network: LmsNetwork, signal: AbortSignal): Promise<string> {
+  const t0 = performance.now();
+  while ((await probes.unsent(network.registryDb, 'registry')) > 0) {
+    signal.throwIfAborted();
+    if (performance.now() - t0 > 60_000) throw new Error('registry did not publish its first events in 60 s');
+    await pause(100);
+  }
+  const { rows } = await network.registryDb.query<{ id: string }>(
+    'select id from registry.outbox order by id desc limit 1',
+  );
+  return rows[0]?.id ?? '00000000-0000-0000-0000-000000000000';
+}
+
+const eventsAfter = (db: pg.Pool, schema: string, like: string[], mark: string) =>
+  count(db, `select count(*) as n from ${schema}.outbox where type like any($1) and id > $2`, [like, mark]);
+const handledAfter = (db: pg.Pool, schema: string, group: string, mark: string) =>
+  count(db, `select count(*) as n from ${schema}.inbox where consumer_group = $1 and event_id > $2`, [
+    group,
+    mark,
+  ]);
+
+/** What must be true once every event of the imports has been handled everywhere. */
+async function unsettled(network: LmsNetwork, mark: string): Promise<string[]> {
   const { registryDb, coursesDb, bridgeDb } = network;
   const waiting: string[] = [];
   for (const [db, schema] of [
@@ -160,29 +183,40 @@ async function unsettled(network: LmsNetwork): Promise<string[]> {
     const n = await probes.unsent(db, schema);
     if (n > 0) waiting.push(`${n} unsent in ${schema}.outbox`);
   }
-  const personEvents = await probes.outboxOfTypes(registryDb, 'registry', ['mathnet.registry.person.%']);
-  const registryEvents = await probes.outboxOfTypes(registryDb, 'registry', [
-    'mathnet.registry.person.%',
-    'mathnet.registry.organisation.%',
-  ]);
-  const expected: [pg.Pool, string, string, number][] = [
+  const none = '00000000-0000-0000-0000-000000000000';
+  const person = ['mathnet.registry.person.%'];
+  const expected: [pg.Pool, string, string, number, string][] = [
     [
       registryDb,
       'registry',
       'registry.lms-people',
-      await probes.outboxOfTypes(bridgeDb, 'lms_bridge', factTypes.people),
+      await eventsAfter(bridgeDb, 'lms_bridge', factTypes.people, none),
+      none,
     ],
     [
       coursesDb,
       'courses',
       'courses.lms-facts',
-      await probes.outboxOfTypes(bridgeDb, 'lms_bridge', factTypes.courses),
+      await eventsAfter(bridgeDb, 'lms_bridge', factTypes.courses, none),
+      none,
     ],
-    [coursesDb, 'courses', 'courses.registry-read-model', registryEvents],
-    [bridgeDb, 'lms_bridge', 'lms-bridge.registry-people', personEvents],
+    [
+      coursesDb,
+      'courses',
+      'courses.registry-read-model',
+      await eventsAfter(registryDb, 'registry', [...person, 'mathnet.registry.organisation.%'], mark),
+      mark,
+    ],
+    [
+      bridgeDb,
+      'lms_bridge',
+      'lms-bridge.registry-people',
+      await eventsAfter(registryDb, 'registry', person, mark),
+      mark,
+    ],
   ];
-  for (const [db, schema, group, events] of expected) {
-    const handled = await probes.inbox(db, schema, group);
+  for (const [db, schema, group, events, after] of expected) {
+    const handled = await handledAfter(db, schema, group, after);
     if (handled < events) waiting.push(`${group} handled ${handled}/${events}`);
   }
   if (waiting.length === 0) {
@@ -193,12 +227,13 @@ async function unsettled(network: LmsNetwork): Promise<string[]> {
 }
 
 /**
- * Waits until every event of the imports so far was published and handled: outboxes
- * empty, every fact batch and every person event in its consumers' inboxes, queues
- * empty. Resolves with the ms it took; throws after `timeoutMs` naming what still waits.
+ * Waits until every event since `mark` (see {@link eventMark}) was published and handled:
+ * outboxes empty, every fact batch and every person event in its consumers' inboxes,
+ * queues empty. Resolves with the ms it took; throws after `timeoutMs` naming what waits.
  */
 export async function waitSettled(
   network: LmsNetwork,
+  mark: string,
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<number> {
@@ -206,7 +241,7 @@ export async function waitSettled(
   let waiting: string[] = [];
   while (performance.now() - t0 < timeoutMs) {
     signal.throwIfAborted();
-    waiting = await unsettled(network);
+    waiting = await unsettled(network, mark);
     if (waiting.length === 0) return performance.now() - t0;
     await pause(500);
   }

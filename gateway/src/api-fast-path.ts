@@ -11,13 +11,13 @@ import {
   toHttpError,
   toProblem,
 } from '@mathnet/kit';
+import { AnswerHeaders } from './answer-headers';
 import { type AuthFailure, bearerToken, unauthenticated } from './bearer';
 import { type BodyLimits, bodyLimitFor } from './body-limits';
 import { clientAddress, forwardedHost, forwardedProto, type TrustProxy } from './client-address';
 import { type ApiTarget, apiTarget, checkedPath } from './proxy-path';
 import { type ClientLimit, clientIpKey, retryAfterSeconds } from './rate-limits';
 import { limitedBody } from './request-body';
-import type { HeaderMap } from './security';
 import type { CachingVerifier } from './token-cache';
 import type { Upstream } from './upstream';
 
@@ -31,10 +31,10 @@ export interface FastPathDeps {
   upstreams: ReadonlyMap<string, Upstream>;
   tokens: CachingVerifier;
   clientLimit: ClientLimit;
-  /** Security headers of every answer (lower-case names). */
-  securityHeaders: HeaderMap;
+  /** Security headers of every answer, as `name, value, …` pairs with lower-case names. */
+  securityHeaders: readonly string[];
   /** Adds the CORS headers for a request from `origin`. */
-  cors: (origin: string, headers: HeaderMap) => void;
+  cors: (origin: string, headers: AnswerHeaders) => void;
   trust: TrustProxy;
   bodyLimits: BodyLimits;
   logger: Logger;
@@ -45,14 +45,14 @@ export interface FastPathDeps {
 // As kit's request ids: a client's own id is kept when it is short and plain.
 const plainRequestId = /^[\w-]{1,128}$/;
 
-function writeProblem(res: ServerResponse, error: HttpError, instance: string, headers: HeaderMap): void {
+function writeProblem(res: ServerResponse, error: HttpError, instance: string, headers: AnswerHeaders): void {
   const body = JSON.stringify(toProblem(error, instance));
   if (error.status === 429 && typeof error.extensions.retryAfter === 'number') {
-    headers['retry-after'] = String(error.extensions.retryAfter);
+    headers.set('retry-after', String(error.extensions.retryAfter));
   }
-  headers['content-type'] = 'application/problem+json; charset=utf-8';
-  headers['content-length'] = String(Buffer.byteLength(body));
-  res.writeHead(error.status, headers);
+  headers.set('content-type', 'application/problem+json; charset=utf-8');
+  headers.set('content-length', String(Buffer.byteLength(body)));
+  res.writeHead(error.status, headers.list());
   res.end(body);
 }
 
@@ -71,6 +71,8 @@ function writeProblem(res: ServerResponse, error: HttpError, instance: string, h
  */
 export function createApiListener(deps: FastPathDeps, fallback: RequestListener): RequestListener {
   const { logger, trust } = deps;
+  const limitText = String(deps.clientLimit.limit);
+  const policy = `${deps.clientLimit.limit};w=${Math.ceil(deps.clientLimit.windowMs / 1000)}`;
   // The histogram's child per method, route and status, looked up once (prom-client hashes labels on every call).
   const observers = new Map<string, { observe(seconds: number): void }>();
 
@@ -108,7 +110,7 @@ export function createApiListener(deps: FastPathDeps, fallback: RequestListener)
     req: IncomingMessage,
     res: ServerResponse,
     target: ApiTarget,
-    headers: HeaderMap,
+    headers: AnswerHeaders,
     requestId: string,
   ): Promise<void> {
     const auth = await actorOf(req.headers.authorization);
@@ -116,13 +118,13 @@ export function createApiListener(deps: FastPathDeps, fallback: RequestListener)
     const key = actor ? `sub:${actor.subject}` : clientIpKey(clientAddress(req, trust));
     const hit = await deps.clientLimit.hit(key);
     if (hit) {
-      headers['ratelimit-policy'] = `${hit.limit};w=${Math.ceil(deps.clientLimit.windowMs / 1000)}`;
-      headers['ratelimit-limit'] = String(hit.limit);
-      headers['ratelimit-remaining'] = String(Math.max(hit.limit - hit.totalHits, 0));
+      headers.set('ratelimit-policy', policy);
+      headers.set('ratelimit-limit', limitText);
+      headers.set('ratelimit-remaining', String(Math.max(hit.limit - hit.totalHits, 0)));
       const reset = hit.resetTime
         ? Math.max(0, Math.ceil((hit.resetTime.getTime() - Date.now()) / 1000))
         : 60;
-      headers['ratelimit-reset'] = String(reset);
+      headers.set('ratelimit-reset', String(reset));
       if (hit.totalHits > hit.limit) {
         const seconds = retryAfterSeconds(hit.resetTime);
         throw new TooManyRequestsError(
@@ -135,7 +137,7 @@ export function createApiListener(deps: FastPathDeps, fallback: RequestListener)
     if (!upstream) throw new NotFoundError(`There is no service "${target.service}" behind this gateway`);
     if (!actor) {
       const { error, challenge } = unauthenticated(auth as AuthFailure | undefined);
-      headers['www-authenticate'] = challenge;
+      headers.set('www-authenticate', challenge);
       throw error;
     }
     const path = checkedPath(target.pathAndQuery);
@@ -150,10 +152,10 @@ export function createApiListener(deps: FastPathDeps, fallback: RequestListener)
 
   async function serve(req: IncomingMessage, res: ServerResponse, target: ApiTarget): Promise<void> {
     const started = performance.now();
-    const headers: HeaderMap = { ...deps.securityHeaders };
+    const headers = new AnswerHeaders(deps.securityHeaders);
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && plainRequestId.test(incoming) ? incoming : randomUUID();
-    headers['x-request-id'] = requestId;
+    headers.set('x-request-id', requestId);
     const origin = req.headers.origin;
     if (origin !== undefined) deps.cors(origin, headers);
     let failure: unknown;

@@ -10,7 +10,7 @@ import type { TrustProxy } from './client-address';
 import { checkedPath } from './proxy-path';
 import { createRateLimits, type RateLimitBudgets, type RateLimitStoreOption } from './rate-limits';
 import { limitedBody, readSmallBody } from './request-body';
-import { corsAllowlist, corsForRequests, securityHeaderMap, securityHeaders } from './security';
+import { corsAllowlist, corsForRequests, headerPairs, securityHeaderMap, securityHeaders } from './security';
 import { CachingVerifier, type TokenCacheOptions } from './token-cache';
 import { parseTokenRequest } from './token-request';
 import { type ForwardBody, type ForwardInfo, Upstream } from './upstream';
@@ -183,7 +183,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       upstreams,
       tokens,
       clientLimit: rateLimits.client,
-      securityHeaders: headers,
+      securityHeaders: headerPairs(headers),
       cors: corsForRequests(deps.corsOrigins),
       trust: app.get('trust proxy fn') as TrustProxy,
       bodyLimits,

@@ -1,49 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { HeaderMap } from './security';
-
-// Hop-by-hop headers (RFC 9110 §7.6.1) and those undici sets itself; never forwarded in either direction.
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'expect',
-  'http2-settings',
-]);
-
-/** Header names a `Connection` header lists (beyond the usual keep-alive/close, which name none to drop). */
-function namedByConnection(connection: string | string[] | undefined): Set<string> | undefined {
-  if (connection === undefined) return undefined;
-  const value = String(connection).toLowerCase();
-  if (value === 'keep-alive' || value === 'close') return undefined;
-  return new Set(value.split(/\s*,\s*/));
-}
-
-/**
- * The headers of one side without hop-by-hop ones (including those the
- * `Connection` header names), added to `out`. A `Vary` already in `out` (the
- * gateway's `Vary: Origin`) is kept alongside the one from `headers`.
- */
-export function endToEnd(headers: IncomingHttpHeaders, out: HeaderMap = {}): HeaderMap {
-  const named = namedByConnection(headers.connection);
-  const ownVary = out.vary;
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || hopByHop.has(name) || named?.has(name)) continue;
-    out[name] = value;
-  }
-  if (ownVary !== undefined && out.vary !== ownVary && !/\borigin\b/i.test(String(out.vary))) {
-    out.vary = `${String(out.vary)}, ${String(ownVary)}`;
-  }
-  return out;
-}
+import { type AnswerHeaders, endToEnd } from './answer-headers';
 
 /**
  * Streams one upstream answer into the client's response, on undici's dispatch
@@ -53,19 +10,19 @@ export function endToEnd(headers: IncomingHttpHeaders, out: HeaderMap = {}): Hea
  */
 export class ProxyHandler implements Dispatcher.DispatchHandler {
   readonly #res: ServerResponse;
-  readonly #headers: HeaderMap | undefined;
+  readonly #headers: AnswerHeaders | undefined;
   readonly #done: (error: Error | null, clientGone: boolean) => void;
   #controller: Dispatcher.DispatchController | undefined;
   #ended = false;
   #clientGone = false;
 
   /**
-   * @param headers headers the gateway adds to the answer (lower-case names), unless they are on `res` already
+   * @param headers headers the gateway adds to the answer, unless they are set on `res` already
    * @param done called once: null when the answer was written, else the error (and whether the client left)
    */
   constructor(
     res: ServerResponse,
-    headers: HeaderMap | undefined,
+    headers: AnswerHeaders | undefined,
     done: (error: Error | null, clientGone: boolean) => void,
   ) {
     this.#res = res;
@@ -96,7 +53,7 @@ export class ProxyHandler implements Dispatcher.DispatchHandler {
   ): void {
     // Informational answers (103 Early Hints and the like) are not passed on.
     if (statusCode < 200) return;
-    this.#res.writeHead(statusCode, endToEnd(headers, this.#headers));
+    this.#res.writeHead(statusCode, this.#headers ? this.#headers.merge(headers) : endToEnd(headers));
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {

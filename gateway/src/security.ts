@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { AnswerHeaders } from './answer-headers';
 
 /** Response headers by lower-case name. */
 export type HeaderMap = Record<string, string | string[]>;
@@ -43,6 +44,13 @@ export function securityHeaderMap(): HeaderMap {
   return headers;
 }
 
+/** A header map as `name, value, …` pairs. */
+export function headerPairs(headers: HeaderMap): string[] {
+  return Object.entries(headers).flatMap(([name, value]) =>
+    Array.isArray(value) ? value.flatMap((v) => [name, v]) : [name, value],
+  );
+}
+
 /** Express middleware setting {@link securityHeaderMap}'s headers. */
 export function securityHeaders(headers: HeaderMap = securityHeaderMap()): RequestHandler {
   const entries = Object.entries(headers);
@@ -72,14 +80,14 @@ function allowedOrigins(origins: string[]): Set<string> {
  * from `origin`, as a function for the fast path: `Vary: Origin` always, the
  * allow and expose headers for an allowed origin only.
  */
-export function corsForRequests(origins: string[]): (origin: string, headers: HeaderMap) => void {
+export function corsForRequests(origins: string[]): (origin: string, headers: AnswerHeaders) => void {
   const allowed = allowedOrigins(origins);
   const exposed = exposedHeaders.join(',');
   return (origin, headers) => {
-    headers.vary = 'Origin';
+    headers.set('vary', 'Origin');
     if (!allowed.has(origin)) return;
-    headers['access-control-allow-origin'] = origin;
-    headers['access-control-expose-headers'] = exposed;
+    headers.set('access-control-allow-origin', origin);
+    headers.set('access-control-expose-headers', exposed);
   };
 }
 

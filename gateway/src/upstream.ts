@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { HttpError, ServiceUnavailableError } from '@mathnet/kit';
 import { type Dispatcher, Pool } from 'undici';
-import { endToEnd, ProxyHandler } from './proxy-handler';
-import type { HeaderMap } from './security';
+import { type AnswerHeaders, endToEnd } from './answer-headers';
+import { ProxyHandler } from './proxy-handler';
 
 /** How the gateway talks to its upstreams. */
 export interface UpstreamOptions {
@@ -25,12 +25,16 @@ export interface ForwardInfo {
   /** `X-Request-Id` upstream. */
   requestId: string | undefined;
   /**
-   * Headers the gateway adds to the answer, by lower-case name, when they are not
-   * set on `res` already (the fast path collects them here instead); the upstream's
-   * own headers of the same name win, but a `Vary` is merged.
+   * Headers the gateway adds to the answer when they are not set on `res` already
+   * (the fast path collects them here instead); the upstream's own headers of the
+   * same name win, but a `Vary` is kept alongside.
    */
-  headers?: HeaderMap;
+  headers?: AnswerHeaders;
 }
+
+// Request headers the gateway sets itself instead of passing the client's on.
+const setByGateway = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id']);
+const setByGatewayWithLength = new Set([...setByGateway, 'content-length']);
 
 const unavailableCodes = new Set([
   'ECONNREFUSED',
@@ -91,14 +95,15 @@ export class Upstream {
     body: ForwardBody,
     info: ForwardInfo,
   ): Promise<void> {
-    const headers = endToEnd(req.headers);
+    const incoming = req.headers;
+    const headers = endToEnd(incoming, [], Buffer.isBuffer(body) ? setByGatewayWithLength : setByGateway);
     const remote = req.socket.remoteAddress ?? '';
-    const forwardedFor = req.headers['x-forwarded-for'];
-    headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${remote}` : remote;
-    headers['x-forwarded-proto'] = info.proto;
-    if (info.host) headers['x-forwarded-host'] = info.host;
-    if (info.requestId !== undefined) headers['x-request-id'] = info.requestId;
-    if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
+    const forwardedFor = incoming['x-forwarded-for'];
+    headers.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${remote}` : remote);
+    headers.push('x-forwarded-proto', info.proto);
+    if (info.host) headers.push('x-forwarded-host', info.host);
+    if (info.requestId !== undefined) headers.push('x-request-id', info.requestId);
+    if (Buffer.isBuffer(body)) headers.push('content-length', String(body.length));
     return new Promise<void>((resolve, reject) => {
       const handler = new ProxyHandler(res, info.headers, (error, clientGone) => {
         // The upstream may answer without reading the whole body; drain it so the connection stays usable.

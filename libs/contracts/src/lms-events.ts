@@ -22,10 +22,10 @@ export const lmsPersonFactSchema = z.object({
   middleName: z.string().nullable(),
   birthDate: z.string().nullable(),
   email: z.string().nullable(),
-  /** Roles at the batch's organisation (roles elsewhere are not the LMS's to change). */
+  /** Roles at the batch's organisation (roles elsewhere are not the LMS's to change; an LMS never grants coordinator rights). */
   roles: z.array(
     z.object({
-      role: z.enum(['student', 'teacher', 'parent', 'school_admin']),
+      role: z.enum(['student', 'teacher', 'parent']),
       grade: z.number().int().min(1).max(11).nullable(),
       classLetter: z.string().nullable(),
       studentId: z.string().uuid().nullable(),

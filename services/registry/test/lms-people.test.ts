@@ -262,7 +262,6 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
         email: 'maria@lms.example',
         roles: [
           { role: 'student', grade: 10, classLetter: 'В', studentId: null },
-          { role: 'school_admin', grade: null, classLetter: null, studentId: null },
         ],
       }),
     ]);
