@@ -58,6 +58,11 @@ export const probes = {
     count(db, `select coalesce(max(seq), 0) as n from ${schema}.outbox`),
 };
 
+/** The import was not done within its time; the message says how far it got. */
+export class ImportTimeout extends Error {
+  override name = 'ImportTimeout';
+}
+
 /** Times (ms after the POST) at which each part of an import was done. */
 export interface ImportTimes {
   runSucceeded: number;
@@ -131,7 +136,7 @@ export async function waitForImport(
       );
     }
     if (since() > o.timeoutMs)
-      throw new Error(
+      throw new ImportTimeout(
         `not done after ${o.timeoutMs / 1000} s: run ${run?.status}, people ${people}, offerings ${offerings}, enrollments ${enrollments}`,
       );
     await pause(200);

@@ -16,7 +16,7 @@ read_cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 B=$(read_cpu $GW); BS=$(read_cpu $STUB)
 node -e "
 const ac=require('autocannon');
-ac({url:'http://127.0.0.1:9102/api/registry/v1/organisations',connections:50,duration:$DUR,headers:{authorization:'Bearer $TOKEN'}},(e,r)=>{console.log('req/s',Math.round(r.requests.total/r.duration),'total',r.requests.total,'non2xx',r.non2xx,'p50',r.latency.p50,'p99',r.latency.p99); require('fs').writeFileSync('/tmp/gw-total', String(r.requests.total));});"
+ac({url:'http://127.0.0.1:9102/api/registry/v1/organisations',connections:50,duration:$DUR,${RATE:+overallRate:$RATE,}headers:{authorization:'Bearer $TOKEN'}},(e,r)=>{console.log('req/s',Math.round(r.requests.total/r.duration),'total',r.requests.total,'non2xx',r.non2xx,'p50',r.latency.p50,'p99',r.latency.p99); require('fs').writeFileSync('/tmp/gw-total', String(r.requests.total));});"
 A=$(read_cpu $GW); AS=$(read_cpu $STUB)
 T=$(cat /tmp/gw-total)
 echo "gateway CPU µs/req: $(( (A-B)*10000*1000/T/1000 ))  stub CPU µs/req: $(( (AS-BS)*10000*1000/T/1000 ))"

@@ -71,7 +71,8 @@ function writeProblem(res: ServerResponse, error: HttpError, instance: string, h
  */
 export function createApiListener(deps: FastPathDeps, fallback: RequestListener): RequestListener {
   const { logger, trust } = deps;
-  const limitText = String(deps.clientLimit.limit);
+  const { limit } = deps.clientLimit;
+  const limitText = String(limit);
   const policy = `${deps.clientLimit.limit};w=${Math.ceil(deps.clientLimit.windowMs / 1000)}`;
   // The histogram's child per method, route and status, looked up once (prom-client hashes labels on every call).
   const observers = new Map<string, { observe(seconds: number): void }>();
@@ -93,11 +94,16 @@ export function createApiListener(deps: FastPathDeps, fallback: RequestListener)
     return observer;
   }
 
-  async function actorOf(header: string | undefined): Promise<Actor | AuthFailure | undefined> {
+  /** The actor of a bearer token, or why there is none; a promise only when the token is not cached. */
+  function actorOf(
+    header: string | undefined,
+  ): Actor | AuthFailure | undefined | Promise<Actor | AuthFailure> {
     const token = bearerToken(header);
     if (typeof token !== 'string') return token;
-    const cached = deps.tokens.cached(token);
-    if (cached) return cached;
+    return deps.tokens.cached(token) ?? verify(token);
+  }
+
+  async function verify(token: string): Promise<Actor | AuthFailure> {
     try {
       return await deps.tokens.verify(token);
     } catch (error) {
@@ -113,22 +119,22 @@ export function createApiListener(deps: FastPathDeps, fallback: RequestListener)
     headers: AnswerHeaders,
     requestId: string,
   ): Promise<void> {
-    const auth = await actorOf(req.headers.authorization);
+    // Cached tokens and reserved rate-limit positions are used without awaiting anything.
+    let auth = actorOf(req.headers.authorization);
+    if (auth instanceof Promise) auth = await auth;
     const actor = auth !== undefined && 'subject' in auth ? auth : undefined;
     const key = actor ? `sub:${actor.subject}` : clientIpKey(clientAddress(req, trust));
-    const hit = await deps.clientLimit.hit(key);
+    const hit = deps.clientLimit.take(key) ?? (await deps.clientLimit.hit(key));
     if (hit) {
       headers.set('ratelimit-policy', policy);
       headers.set('ratelimit-limit', limitText);
-      headers.set('ratelimit-remaining', String(Math.max(hit.limit - hit.totalHits, 0)));
-      const reset = hit.resetTime
-        ? Math.max(0, Math.ceil((hit.resetTime.getTime() - Date.now()) / 1000))
-        : 60;
+      headers.set('ratelimit-remaining', String(Math.max(limit - hit.totalHits, 0)));
+      const reset = hit.resetAt ? Math.max(0, Math.ceil((hit.resetAt - Date.now()) / 1000)) : 60;
       headers.set('ratelimit-reset', String(reset));
-      if (hit.totalHits > hit.limit) {
-        const seconds = retryAfterSeconds(hit.resetTime);
+      if (hit.totalHits > limit) {
+        const seconds = retryAfterSeconds(hit.resetAt);
         throw new TooManyRequestsError(
-          `More than ${hit.limit} requests per minute from this client; retry in ${seconds} s`,
+          `More than ${limit} requests per minute from this client; retry in ${seconds} s`,
           seconds,
         );
       }

@@ -15,6 +15,8 @@ export class ProxyHandler implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined;
   #ended = false;
   #clientGone = false;
+  readonly #onClientClose: () => void;
+  readonly #onDrain: () => void;
 
   /**
    * @param headers headers the gateway adds to the answer, unless they are set on `res` already
@@ -28,18 +30,17 @@ export class ProxyHandler implements Dispatcher.DispatchHandler {
     this.#res = res;
     this.#headers = headers;
     this.#done = done;
+    // Assigned here, not as class fields: tsx names every arrow in a field (a defineProperty per request).
+    this.#onClientClose = () => {
+      if (this.#ended) return;
+      this.#clientGone = true;
+      this.#controller?.abort(new Error('the client closed the connection'));
+    };
+    this.#onDrain = () => {
+      this.#controller?.resume();
+    };
     res.once('close', this.#onClientClose);
   }
-
-  readonly #onClientClose = () => {
-    if (this.#ended) return;
-    this.#clientGone = true;
-    this.#controller?.abort(new Error('the client closed the connection'));
-  };
-
-  readonly #onDrain = () => {
-    this.#controller?.resume();
-  };
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;

@@ -32,6 +32,8 @@ const school = generateDistrict({
 });
 const users = [...school.records('users')] as User[];
 const enrollments = [...school.records('enrollments')] as Enrollment[];
+/** Results that complete their enrollment when pulled back (as the bridge reads them). */
+const completions = [...school.records('results')].filter((r) => r.status === 'active' && (r.completed ?? r.scoreStatus === 'fully graded')).length;
 
 describe('OneRoster import through the gateway (standalone, in process)', function () {
   this.timeout(180_000);
@@ -187,9 +189,12 @@ describe('OneRoster import through the gateway (standalone, in process)', functi
       (await countAll(`/api/courses/v1/enrollments?organisationId=${schoolId}&status=enrolled`)) +
       (await countAll(`/api/courses/v1/enrollments?organisationId=${schoolId}&status=completed`));
     await eventually(enrolledOrCompleted, studentEnrollments, 'enrolled or completed students in courses');
-    expect(
-      await countAll(`/api/courses/v1/enrollments?organisationId=${schoolId}&status=completed`),
-    ).to.be.greaterThan(0);
+    expect(completions).to.be.greaterThan(0);
+    await eventually(
+      () => countAll(`/api/courses/v1/enrollments?organisationId=${schoolId}&status=completed`),
+      completions,
+      'completed enrollments (grades pulled back)',
+    );
   });
 
   it('imports the same zip again: zero changes, no change events', async () => {
@@ -205,7 +210,7 @@ describe('OneRoster import through the gateway (standalone, in process)', functi
       enrollments.filter((x) => x.role === 'student').length,
       60_000,
     );
-    await events.waitFor((e) => e.type === 'mathnet.courses.enrollment.completed' && ofSchool(e), 60_000);
+    await events.waitForCount((e) => e.type === 'mathnet.courses.enrollment.completed' && ofSchool(e), completions, 60_000);
     await events.waitForCount(
       (e) => e.type === 'mathnet.courses.offering.published' && ofSchool(e),
       12,

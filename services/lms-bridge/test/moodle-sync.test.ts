@@ -102,7 +102,12 @@ describe('Moodle connector through the bridge (against the Moodle test double)',
     expect(
       moodle.state.enrolments.some((e) => e.courseid === 2 && String(e.userid) === outsider.sourceId),
     ).to.equal(true);
-    const recorded = await db.select().from(pushes).where(eq(pushes.enrollmentId, enrollmentId));
+    // The push is recorded right after Moodle answered.
+    let recorded = await db.select().from(pushes).where(eq(pushes.enrollmentId, enrollmentId));
+    for (let i = 0; i < 200 && recorded.length === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 25));
+      recorded = await db.select().from(pushes).where(eq(pushes.enrollmentId, enrollmentId));
+    }
     expect(recorded.map((p) => p.status)).to.deep.equal(['done']);
   });
 
