@@ -16,7 +16,8 @@
  * Arguments: `--scale=0.1` (10,000 users, 50,000 enrollments). Environment:
  * TEST_DATABASE_URL, TEST_AMQP_URL (default: the local servers), BENCH_LMS_TIMEOUT_S
  * (600, per import), BENCH_LMS_PROFILE_DIR (a CPU profile of registry, courses and the
- * bridge each, written there at exit), BENCH_KEEP_DATABASE=1 (keep the databases).
+ * bridge each, written there at exit), BENCH_LMS_LOG_SQL_MS (the PostgreSQL server logs the
+ * bench databases' statements slower than that), BENCH_KEEP_DATABASE=1 (keep the databases).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchContext, runBench, say } from './bench-run';

@@ -47,6 +47,22 @@ export interface LmsNetwork {
 const profileDir = process.env.BENCH_LMS_PROFILE_DIR;
 const profiler = fileURLToPath(new URL('./lms-profiler.ts', import.meta.url));
 
+/** `BENCH_LMS_LOG_SQL_MS=20`: the server logs every statement of the bench's databases slower than that (diagnosis). */
+const slowSqlMs = process.env.BENCH_LMS_LOG_SQL_MS ? Number(process.env.BENCH_LMS_LOG_SQL_MS) : undefined;
+
+async function logSlowStatements(url: string, name: string, ms: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // The name is made of [a-z0-9_] only (createScratchDatabase), so quoting it is enough.
+    await client.query(
+      `alter database "${name}" set log_min_duration_statement = ${Math.max(0, Math.floor(ms))}`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 function pool(url: string, cleanup: CleanupStack, name: string): pg.Pool {
   const db = new pg.Pool({ connectionString: url, max: 2 });
   db.on('error', () => undefined); // the database is dropped with FORCE at the end
@@ -80,6 +96,7 @@ export async function startLmsNetwork(
       cleanup.add(`keeping ${db.name}`, async () => say(`kept ${db.url}`));
     else cleanup.add(`dropping ${db.name}`, () => db.drop());
     databases[name] = db.url;
+    if (slowSqlMs !== undefined) await logSlowStatements(db.url, db.name, slowSqlMs);
   }
   say(`databases made; ${busNote}`);
 

@@ -101,11 +101,12 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
         perClientPerMinute: config.RATE_LIMIT_PER_MINUTE,
         tokenPerIpPerMinute: config.TOKEN_RATE_LIMIT_PER_MINUTE,
         loginFailuresPer15Min: config.LOGIN_FAILURES_PER_15_MIN,
+        maxImportBytes: config.MAX_IMPORT_MB * 1024 * 1024,
       },
     });
     lifecycle.add('gateway', gateway);
     await gateway.start();
-    const server = lifecycle.add('gateway-http', await listen(gateway.app, config.PORT));
+    const server = lifecycle.add('gateway-http', await listen(gateway.handler, config.PORT));
     return { url: server.url, createdData, demo, coursesDemo, bus, close: () => lifecycle.close() };
   } catch (error) {
     await lifecycle.close();
