@@ -25,7 +25,12 @@ export function targetsOf(district: District): { targets: ImportTargets; created
   for (const e of district.records('enrollments')) if (e.role === 'student') studentEnrollments += 1;
   const { users, classes, enrollments, results } = district.counts;
   return {
-    targets: { people: users, offerings: classes, enrollments: studentEnrollments },
+    targets: {
+      people: users,
+      offerings: classes,
+      enrollments: studentEnrollments,
+      facts: { people: users, classes, enrollments },
+    },
     // The run counts users, classes, enrollments and results (ADR 0006).
     created: users + classes + enrollments + results,
     rows: users + classes + enrollments,

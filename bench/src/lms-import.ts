@@ -17,13 +17,17 @@
  * TEST_DATABASE_URL, TEST_AMQP_URL (default: the local servers), BENCH_LMS_TIMEOUT_S
  * (600, per import), BENCH_LMS_PROFILE_DIR (a CPU profile of registry, courses and the
  * bridge each, written there at exit), BENCH_LMS_LOG_SQL_MS (the PostgreSQL server logs the
- * bench databases' statements slower than that), BENCH_KEEP_DATABASE=1 (keep the databases).
+ * bench databases' statements slower than that), BENCH_LMS_ANALYZE_S (ANALYZE the databases
+ * that often: what autoanalyze would do, where the server runs with autovacuum off),
+ * BENCH_KEEP_DATABASE=1 (keep the databases).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchContext, runBench, say } from './bench-run';
 import { formatTable } from './latency-stats';
+import { analyzeEvery, autovacuumSetting } from './lms-analyze';
 import { startCpuAccount } from './lms-cpu';
 import { districtAtScale, districtZipFile, targetsOf } from './lms-district';
+import { FactTracker } from './lms-fact-tracker';
 import { type MemoryFigures, MemorySampler, mb } from './lms-memory';
 import { type LmsNetwork, startLmsNetwork } from './lms-network';
 import {
@@ -44,6 +48,8 @@ const settings = {
   amqpUrl: process.env.TEST_AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
   timeoutMs: Number(process.env.BENCH_LMS_TIMEOUT_S || 600) * 1000,
   maxImportMb: 1024,
+  /** BENCH_LMS_ANALYZE_S: ANALYZE every so many seconds (a what-if where autovacuum is off). */
+  analyzeMs: Number(process.env.BENCH_LMS_ANALYZE_S || 0) * 1000,
   seed: 20260915,
   target: { seconds: 60, rssMb: 500, secondSeconds: 20 },
 };
@@ -134,6 +140,7 @@ async function importOnce(
       },
       { 'lms-bridge': network.bridgeDb, registry: network.registryDb, courses: network.coursesDb },
     );
+    const tracker = await FactTracker.start(network);
     const postedAt = Date.now();
     const t0 = performance.now();
     const { runId, via } = await postImport(network, ids.connectionId, zip);
@@ -148,6 +155,7 @@ async function importOnce(
       signal,
       progress: say,
       extra: () => `bridge RSS ${mb(memory.current('lms-bridge')?.lastRss)}`,
+      tracker,
     }).catch((error: unknown) => {
       // A timed-out import still tells where its time went: report it, then fail the bench.
       if (error instanceof ImportTimeout) return error.message;
@@ -191,6 +199,17 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
   say(`district zip: ${mb(zip.bytes)} written in ${sec(zip.ms)}`);
   const network = await startLmsNetwork({ ...settings, label: 'bench_lms', say }, cleanup);
   failureOutput = network.output;
+  const autovacuum = await autovacuumSetting(network.bridgeDb);
+  if (settings.analyzeMs) {
+    const stop = analyzeEvery([network.bridgeDb, network.registryDb, network.coursesDb], settings.analyzeMs);
+    cleanup.add('stopping the ANALYZE loop', stop);
+    say(
+      `ANALYZE of the three databases every ${settings.analyzeMs / 1000} s (emulating autoanalyze; server autovacuum ${autovacuum})`,
+    );
+  } else if (autovacuum !== 'on')
+    say(
+      `note: this server runs with autovacuum ${autovacuum}: tables that grow during the import are never analyzed`,
+    );
   const mark = await eventMark(network, signal);
   const school = await api(network, '/registry/v1/organisations', {
     name: 'МБОУ «Лицей № 1» (bench)',

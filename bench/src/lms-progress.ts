@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { FactTracker } from './lms-fact-tracker';
 import type { LmsNetwork } from './lms-network';
 import { queueDepths } from './lms-queues';
 
@@ -10,6 +11,8 @@ export interface ImportTargets {
   offerings: number;
   /** Student enrollments, enrolled (or completed by a pulled grade). */
   enrollments: number;
+  /** Facts the bridge sends of each kind (people: every user; enrollments: teachers' too). */
+  facts: { people: number; classes: number; enrollments: number };
 }
 
 /** The run row of an import, as the bridge's database has it. */
@@ -84,21 +87,28 @@ export interface WaitOptions {
   progress(line: string): void;
   /** Extra text of a progress line (e.g. the bridge's RSS). */
   extra?: () => string;
+  /** Made before the POST, so it follows exactly the batches of this import. */
+  tracker: FactTracker;
 }
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
  * Waits until the run succeeded, registry holds every person at the school and courses
- * every class and student enrollment, polling the three databases (separate processes
- * offer nothing to await). Throws when the run fails or the deadline passes.
+ * every class and student enrollment (separate processes offer nothing to await, so it
+ * polls). Counting 500,000 rows every 200 ms would load the databases being measured, so
+ * it follows the fact batches (see {@link FactTracker}) and counts the rows only once a
+ * consumer has handled every fact it needs, confirming with SQL (at most once a second).
+ * Throws when the run fails, or an {@link ImportTimeout} when the deadline passes.
  */
 export async function waitForImport(
   network: LmsNetwork,
   o: WaitOptions,
 ): Promise<{ times: ImportTimes; run: RunRow }> {
   const since = () => performance.now() - o.t0;
+  const tracker = o.tracker;
   const done: Partial<ImportTimes> = {};
+  const counted = { registry: -Infinity, courses: -Infinity };
   let run: RunRow | undefined;
   let people = 0;
   let offerings = 0;
@@ -106,16 +116,31 @@ export async function waitForImport(
   let lastLine = -Infinity;
   for (;;) {
     o.signal.throwIfAborted();
+    await tracker.refresh();
     if (done.runSucceeded === undefined) {
       run = await probes.run(network.bridgeDb, o.runId);
       if (run?.status === 'failed') throw new Error(`the import run failed: ${run.error}`);
       if (run?.status === 'succeeded') done.runSucceeded = since();
     }
-    if (done.registry === undefined) {
+    const ended = done.runSucceeded !== undefined;
+    const facts = {
+      people: tracker.facts('people'),
+      classes: tracker.facts('classes'),
+      enrollments: tracker.facts('enrollments'),
+    };
+    const registryReady =
+      facts.people.handled >= o.targets.facts.people || (ended && tracker.caughtUp('registry'));
+    if (done.registry === undefined && registryReady && since() - counted.registry >= 1000) {
+      counted.registry = since();
       people = await probes.people(network.registryDb, o.orgId);
       if (people >= o.targets.people) done.registry = since();
     }
-    if (done.courses === undefined) {
+    const coursesReady =
+      (facts.classes.handled >= o.targets.facts.classes &&
+        facts.enrollments.handled >= o.targets.facts.enrollments) ||
+      (ended && tracker.caughtUp('courses'));
+    if (done.courses === undefined && coursesReady && since() - counted.courses >= 1000) {
+      counted.courses = since();
       offerings = await probes.offerings(network.coursesDb, o.orgId);
       enrollments = await probes.enrollments(network.coursesDb, o.orgId);
       if (offerings >= o.targets.offerings && enrollments >= o.targets.enrollments) done.courses = since();
@@ -124,21 +149,26 @@ export async function waitForImport(
       done.all = Math.max(done.runSucceeded, done.registry, done.courses);
       return { times: done as ImportTimes, run: run! };
     }
+    const state = () =>
+      `run ${run?.status ?? '?'}; facts handled: registry people ${facts.people.handled}/${o.targets.facts.people}, ` +
+      `courses classes ${facts.classes.handled}/${o.targets.facts.classes}, ` +
+      `enrollments ${facts.enrollments.handled}/${o.targets.facts.enrollments}` +
+      (registryReady ? `; registry people ${people}/${o.targets.people}` : '') +
+      (coursesReady
+        ? `; courses offerings ${offerings}, enrollments ${enrollments}/${o.targets.enrollments}`
+        : '');
     if (since() - lastLine >= 5000) {
       lastLine = since();
       const pages = Object.entries(run?.checkpoint ?? {})
+        .filter(([k]) => /users|enrollments/.test(k))
         .map(([k, v]) => `${k.split(':')[1]} ${v}`)
         .join(', ');
       o.progress(
-        `  ${(since() / 1000).toFixed(0).padStart(4)} s  run ${run?.status ?? '?'} (pages: ${pages || '-'}); ` +
-          `registry people ${people}/${o.targets.people}; courses offerings ${offerings}/${o.targets.offerings}, ` +
-          `enrollments ${enrollments}/${o.targets.enrollments}${o.extra ? `; ${o.extra()}` : ''}`,
+        `  ${(since() / 1000).toFixed(0).padStart(4)} s  ${state()}; pages ${pages || '-'}` +
+          `${o.extra ? `; ${o.extra()}` : ''}`,
       );
     }
-    if (since() > o.timeoutMs)
-      throw new ImportTimeout(
-        `not done after ${o.timeoutMs / 1000} s: run ${run?.status}, people ${people}, offerings ${offerings}, enrollments ${enrollments}`,
-      );
+    if (since() > o.timeoutMs) throw new ImportTimeout(`not done after ${o.timeoutMs / 1000} s: ${state()}`);
     await pause(200);
   }
 }
