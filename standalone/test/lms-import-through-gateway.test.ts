@@ -33,9 +33,7 @@ const school = generateDistrict({
 const users = [...school.records('users')] as User[];
 const enrollments = [...school.records('enrollments')] as Enrollment[];
 /** Results that complete their enrollment when pulled back (as the bridge reads them). */
-const completions = [...school.records('results')].filter(
-  (r) => r.status === 'active' && (r.completed ?? r.scoreStatus === 'fully graded'),
-).length;
+const completions = [...school.records('results')].filter((r) => r.status === 'active' && (r.completed ?? r.scoreStatus === 'fully graded')).length;
 
 describe('OneRoster import through the gateway (standalone, in process)', function () {
   this.timeout(180_000);
@@ -212,11 +210,7 @@ describe('OneRoster import through the gateway (standalone, in process)', functi
       enrollments.filter((x) => x.role === 'student').length,
       60_000,
     );
-    await events.waitForCount(
-      (e) => e.type === 'mathnet.courses.enrollment.completed' && ofSchool(e),
-      completions,
-      60_000,
-    );
+    await events.waitForCount((e) => e.type === 'mathnet.courses.enrollment.completed' && ofSchool(e), completions, 60_000);
     await events.waitForCount(
       (e) => e.type === 'mathnet.courses.offering.published' && ofSchool(e),
       12,

@@ -17,7 +17,6 @@ export {
   type RecordedDelivery,
   recordEvents,
 } from './event-recorder';
-export { type Handled, type HandlingOutcome, observeHandling } from './handling-observer';
 export { MemoryEventBus, type MemoryEventBusOptions } from './memory-event-bus';
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_PREFETCH, DEFAULT_RETRY_DELAYS_MS } from './subscription-settings';
 export { compileTopicPattern, topicMatches } from './topic-pattern';

@@ -26,7 +26,6 @@ export interface BridgeHarness {
     token?: string,
     body?: unknown,
     headers?: Record<string, string>,
-    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
   ): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
 }

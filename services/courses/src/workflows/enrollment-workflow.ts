@@ -88,9 +88,7 @@ export class EnrollmentWorkflow {
       if (offering.status !== 'published')
         throw new ConflictError('The offering is archived and takes no requests');
       if (offering.origin === 'lms') {
-        throw new ConflictError(
-          "This is a class of the school's own LMS: its enrolments come from the LMS, not from network requests",
-        );
+        throw new ConflictError("This is a class of the school's own LMS: its enrolments come from the LMS, not from network requests");
       }
       const [person] = await tx.select().from(personView).where(eq(personView.id, studentId));
       const wanted = offering.audience === 'teachers' ? 'teacher' : 'student';

@@ -52,14 +52,16 @@ export function subscribeEnrollmentPush(
         );
       const action = enrollment.status === 'enrolled' ? 'enroll' : 'unenroll';
       const record = async (status: string, error: string | null) => {
-        await db.insert(pushes).values({
-          connectionId: cls.connectionId,
-          enrollmentId: enrollment.id,
-          action,
-          status,
-          attempts: 1,
-          lastError: error,
-        });
+        await db
+          .insert(pushes)
+          .values({
+            connectionId: cls.connectionId,
+            enrollmentId: enrollment.id,
+            action,
+            status,
+            attempts: 1,
+            lastError: error,
+          });
       };
       if (!user) {
         await record('skipped', 'the learner has no account in this LMS');
