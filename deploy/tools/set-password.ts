@@ -2,8 +2,9 @@
  * Sets the password of a registry account (the network administrator or anyone
  * else who signs in with an e-mail) and revokes the account's refresh tokens, so
  * that sessions opened with the old password end within one access-token
- * lifetime (15 minutes by default). Registry's API has no password change yet;
- * this is the operator's way. See docs/operators.md, "Rotating the administrator password".
+ * lifetime (15 minutes by default). People change their own password through
+ * `POST /api/registry/v1/account/password` (the current one required); this is the
+ * operator's way when the current password is lost. See docs/operators.md, "Rotating the administrator password".
  *
  *   DATABASE_URL=postgres://…/mathnet_registry ACCOUNT_EMAIL=admin@mathnet.local \
  *     node --import tsx deploy/tools/set-password.ts < new-password.txt

@@ -14,6 +14,7 @@ import type { Express } from 'express';
 import type { RegistryConfig } from './config';
 import { lmsPeopleGroup, subscribeLmsPeople } from './consumers/lms-people';
 import { type DemoSummary, seedDemoDistrict } from './demo/seed-demo-district';
+import { accountRouter } from './http/account-router';
 import { adminRouter } from './http/admin-router';
 import { authRouter } from './http/auth-router';
 import { clientsRouter } from './http/clients-router';
@@ -85,6 +86,7 @@ export function createRegistryService(deps: RegistryDeps): RegistryService {
       app.use(organisationsRouter(db, work));
       app.use(clientsRouter(db));
       app.use(peopleRouter(db, work));
+      app.use(accountRouter(db));
       app.use(adminRouter(db, work));
       app.use(
         deadLetterRouter(bus, [lmsPeopleGroup], (req) =>

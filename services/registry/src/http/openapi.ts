@@ -7,6 +7,7 @@ import {
   organisationListQuerySchema,
   organisationPatchSchema,
   organisationSchema,
+  passwordChangeSchema,
   personCreateSchema,
   personListQuerySchema,
   personPatchSchema,
@@ -159,6 +160,19 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
         ...json(z.object({ items: z.array(z.object({ clientId: z.string(), name: z.string() })) })),
       },
       ...problemResponses(401, 403, 404),
+    },
+  });
+
+  r.registerPath({
+    method: 'post',
+    path: '/v1/account/password',
+    summary:
+      'Change your own password (the current one is required); every refresh token of the account is revoked, so other sessions end',
+    tags: ['auth'],
+    request: { body: json(passwordChangeSchema) },
+    responses: {
+      204: { description: 'Changed; sign in again with the new password for a new refresh token' },
+      ...problemResponses(400, 401, 403, 404),
     },
   });
 

@@ -109,6 +109,9 @@ const birthDate = z.iso
     message: 'a birth date between 1900-01-01 and today',
   });
 
+/** A password a person chooses: the one rule every form shows (length), checked the same everywhere. */
+const newPassword = z.string().min(8, 'at least 8 characters').max(200);
+
 export const personCreateSchema = z
   .strictObject({
     givenName: trimmed(100),
@@ -120,7 +123,7 @@ export const personCreateSchema = z
     account: z
       .strictObject({
         email: z.email().max(254),
-        password: z.string().min(8, 'at least 8 characters').max(200),
+        password: newPassword,
       })
       .optional(),
   })
@@ -181,6 +184,10 @@ export const personListQuerySchema = listQuerySchema.extend({
   q: z.string().trim().min(1).max(100).optional(),
   grade: z.coerce.number().int().min(1).max(11).optional(),
 });
+
+export const passwordChangeSchema = z
+  .strictObject({ currentPassword: z.string().min(1).max(4096), newPassword })
+  .openapi('PasswordChange');
 
 export const clientCreateSchema = z.strictObject({ name: trimmed(200) }).openapi('ClientCreate');
 

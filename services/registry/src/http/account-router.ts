@@ -1,0 +1,44 @@
+import { hashPassword, requireActor, verifyPassword } from '@mathnet/auth';
+import type { Db } from '@mathnet/db';
+import { InputError, NotAllowedError, NotFoundError, parseInput } from '@mathnet/kit';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { Router } from 'express';
+import { accounts, refreshTokens } from '../store/schema';
+import { passwordChangeSchema } from './schemas';
+
+/**
+ * The signed-in person's own account. Changing the password needs the current one
+ * (a stolen access token alone must not take the account over) and ends every other
+ * session: all the account's refresh tokens are revoked, so devices signed in with the
+ * old password are out within one access-token lifetime.
+ */
+export function accountRouter(db: Db): Router {
+  const router = Router();
+  router.post('/v1/account/password', async (req, res) => {
+    const actor = requireActor(req);
+    if (actor.kind !== 'person') throw new NotAllowedError('Only a person has a password to change');
+    const body = parseInput(passwordChangeSchema, req.body);
+    const [account] = await db.select().from(accounts).where(eq(accounts.personId, actor.subject));
+    if (!account || account.disabled) throw new NotFoundError('You have no active login account');
+    if (!(await verifyPassword(body.currentPassword, account.passwordHash))) {
+      throw new InputError('The current password is wrong', [
+        { path: 'currentPassword', message: 'is wrong' },
+      ]);
+    }
+    if (body.newPassword === body.currentPassword) {
+      throw new InputError('The new password is the same as the current one', [
+        { path: 'newPassword', message: 'must differ from the current password' },
+      ]);
+    }
+    const passwordHash = await hashPassword(body.newPassword);
+    await db.transaction(async (tx) => {
+      await tx.update(accounts).set({ passwordHash }).where(eq(accounts.personId, actor.subject));
+      await tx
+        .update(refreshTokens)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(refreshTokens.personId, actor.subject), isNull(refreshTokens.revokedAt)));
+    });
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { adminEmail, adminPassword, client, type RegistryHarness, startRegistry } from './registry-harness';
+
+describe('changing your own password', function () {
+  this.timeout(60_000);
+  let h: RegistryHarness;
+  let api: ReturnType<typeof client>;
+  const email = 'teacher.password@test.mathnet.local';
+  const first = 'first-password-1';
+
+  const signIn = (password: string) =>
+    api.call('POST', '/auth/token', {
+      body: { grant_type: 'password', username: email, password },
+    });
+
+  before(async () => {
+    h = await startRegistry('account-password');
+    api = client(h.url);
+    const admin = await api.call('POST', '/auth/token', {
+      body: { grant_type: 'password', username: adminEmail, password: adminPassword },
+    });
+    const school = await api.call('POST', '/v1/organisations', {
+      token: admin.body.access_token,
+      body: { name: 'Школа № 5', kind: 'school' },
+    });
+    const created = await api.call('POST', '/v1/people', {
+      token: admin.body.access_token,
+      body: {
+        givenName: 'Анна',
+        familyName: 'Петрова',
+        roles: [{ role: 'teacher', organisationId: school.body.id }],
+        account: { email, password: first },
+      },
+    });
+    expect(created.status).to.equal(201);
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('needs the current password, refuses a weak or unchanged one, and says which field is wrong', async () => {
+    const session = await signIn(first);
+    const token = session.body.access_token;
+    const change = (body: unknown) => api.call('POST', '/v1/account/password', { token, body });
+
+    const wrong = await change({ currentPassword: 'not-my-password', newPassword: 'second-password-2' });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.headers.get('content-type')).to.match(/application\/problem\+json/);
+    expect(wrong.body.errors).to.deep.equal([{ path: 'currentPassword', message: 'is wrong' }]);
+
+    const short = await change({ currentPassword: first, newPassword: 'short' });
+    expect(short.status).to.equal(400);
+    expect(short.body.errors[0].path).to.equal('newPassword');
+
+    const same = await change({ currentPassword: first, newPassword: first });
+    expect(same.status).to.equal(400);
+    expect(same.body.errors[0].path).to.equal('newPassword');
+
+    expect((await api.call('POST', '/v1/account/password', { body: {} })).status).to.equal(401);
+    // Nothing above changed the password.
+    expect((await signIn(first)).status).to.equal(200);
+  });
+
+  it('changes it: the old password stops working, the new one works, old refresh tokens are revoked', async () => {
+    const session = await signIn(first);
+    const other = await signIn(first); // another device
+    const res = await api.call('POST', '/v1/account/password', {
+      token: session.body.access_token,
+      body: { currentPassword: first, newPassword: 'second-password-2' },
+    });
+    expect(res.status).to.equal(204);
+
+    const old = await signIn(first);
+    expect(old.status).to.equal(400);
+    expect(old.body.error).to.equal('invalid_grant');
+    expect((await signIn('second-password-2')).status).to.equal(200);
+
+    const refresh = await api.call('POST', '/auth/token', {
+      body: { grant_type: 'refresh_token', refresh_token: other.body.refresh_token },
+    });
+    expect(refresh.status).to.equal(400);
+    expect(refresh.body.error).to.equal('invalid_grant');
+  });
+});
