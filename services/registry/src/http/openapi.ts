@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   clientCreateSchema,
   listOf,
+  listQuerySchema,
   organisationCreateSchema,
   organisationListQuerySchema,
   organisationPatchSchema,
@@ -207,6 +208,33 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     responses: {
       200: { description: 'The person (ETag)', ...json(person) },
       ...problemResponses(401, 403, 404),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/v1/people/{id}/access-log',
+    summary:
+      "Who read or changed this person's record, newest first (the person, a parent, their school's coordinators, the district)",
+    tags: ['people'],
+    request: { params: idParams, query: listQuerySchema },
+    responses: {
+      200: {
+        description: 'Access records',
+        ...json(
+          listOf(
+            z.object({
+              id: z.uuid(),
+              at: z.iso.datetime(),
+              actorId: z.string(),
+              actorKind: z.enum(['person', 'client']),
+              action: z.enum(['read', 'list', 'create', 'update']),
+              requestId: z.string().nullable(),
+            }),
+            'AccessLog',
+          ),
+        ),
+      },
+      ...problemResponses(400, 401, 403, 404),
     },
   });
   r.registerPath({

@@ -17,9 +17,11 @@ import {
   listableOrganisations,
   mayAssignRoles,
   mayManagePerson,
+  mayReadAccessLog,
   mayReadPerson,
   selfEditableFields,
 } from '../domain/person-access';
+import { listAccess, recordAccess } from '../store/access-log';
 import { existingOrganisationIds } from '../store/organisation-store';
 import {
   findPerson,
@@ -31,6 +33,7 @@ import {
 } from '../store/person-store';
 import { accounts, idempotencyKeys } from '../store/schema';
 import {
+  listQuerySchema,
   type Person,
   personCreateSchema,
   personListQuerySchema,
@@ -94,6 +97,7 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
       });
       return { status: 201, body: person };
     });
+    await recordAccess(db, { actor, action: 'create', personIds: [answer.body.id], requestId: req.id });
     res.setHeader('Location', `/v1/people/${answer.body.id}`);
     setEtag(res, answer.body.version);
     res.status(answer.status).json(answer.body);
@@ -119,7 +123,14 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
       ...(query.cursor ? { afterId: decodeCursor(query.cursor) } : {}),
       limit: query.limit,
     });
-    res.json(pageOf(rows, query.limit));
+    const page = pageOf(rows, query.limit);
+    await recordAccess(db, {
+      actor,
+      action: 'list',
+      personIds: page.items.map((p) => p.id),
+      requestId: req.id,
+    });
+    res.json(page);
   });
 
   router.get('/v1/people/:id', async (req, res) => {
@@ -128,8 +139,25 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
     if (!person) throw new NotFoundError(`No person ${req.params.id}`);
     if (!mayReadPerson(actor, person.id, orgsOf(person)))
       throw new NotAllowedError("You may not read this person's record");
+    await recordAccess(db, { actor, action: 'read', personIds: [person.id], requestId: req.id });
     setEtag(res, person.version);
     res.json(person);
+  });
+
+  // Who read or changed this person's record: for the person, their parents, their
+  // school's coordinators and the district. Reading the log is not itself logged.
+  router.get('/v1/people/:id/access-log', async (req, res) => {
+    const actor = requireActor(req);
+    const query = parseInput(listQuerySchema, req.query, 'query');
+    const person = await findPerson(db, idParam(req.params.id));
+    if (!person) throw new NotFoundError(`No person ${req.params.id}`);
+    if (!mayReadAccessLog(actor, person.id, orgsOf(person)))
+      throw new NotAllowedError("You may not read this person's access log");
+    const rows = await listAccess(db, person.id, {
+      beforeId: decodeCursor(query.cursor),
+      limit: query.limit,
+    });
+    res.json(pageOf(rows, query.limit));
   });
 
   router.patch('/v1/people/:id', async (req, res) => {
@@ -165,6 +193,7 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
       emit({ type: 'mathnet.registry.person.updated', subject: id, data: personSnapshot(next) });
       return next;
     });
+    await recordAccess(db, { actor, action: 'update', personIds: [id], requestId: req.id });
     setEtag(res, updated.version);
     res.json(updated);
   });

@@ -149,3 +149,25 @@ export const signingKeys = registrySchema.table('signing_keys', {
 export const idempotencyKeys = defineIdempotencyTable(registrySchema);
 export const outbox = defineOutboxTable(registrySchema);
 export const inbox = defineInboxTable(registrySchema);
+
+/**
+ * Who touched whose personal data, when and how (ARCHITECTURE: "access to personal data
+ * is audit-logged"). One row per request: a read of one record, a page of a list, a
+ * create or an update. Append-only; rows are never changed by the service.
+ */
+export const personalDataAccess = registrySchema.table(
+  'personal_data_access',
+  {
+    id: uuid('id').primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorId: text('actor_id').notNull(),
+    actorKind: text('actor_kind').notNull(),
+    action: text('action').notNull(),
+    personIds: uuid('person_ids').array().notNull(),
+    requestId: text('request_id'),
+  },
+  (t) => [
+    index('personal_data_access_person_ids_idx').using('gin', t.personIds),
+    index('personal_data_access_actor_idx').on(t.actorId, t.id),
+  ],
+);
