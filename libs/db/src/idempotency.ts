@@ -1,5 +1,5 @@
 import { ConflictError, InputError } from '@mathnet/kit';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { jsonb, type PgSchema, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Db } from './database';
 
@@ -27,34 +27,69 @@ export interface KeptAnswer<T> {
   body: T;
 }
 
+/** `status` of a key whose first request is still being answered. */
+const inProgress = 0;
+
 /**
  * Creating POSTs accept `Idempotency-Key`: the first answer for (actor, key) is
  * kept, and a retry with the same key gets it again instead of creating twice.
- * The same key on another route is a 409.
+ * The same key on another route is a 409. The key is claimed before the work
+ * starts (a row with status 0), so two requests with the same key at the same
+ * time never both create: the second gets 409 until the first has answered
+ * (as draft-ietf-httpapi-idempotency-key-header says). A claim whose request
+ * failed is released; one left by a process that died is taken over after
+ * `staleAfterMs`.
  */
 export async function idempotent<T>(
   db: Db,
   table: IdempotencyTable,
   request: { key: string | undefined; route: string; actorId: string },
   create: () => Promise<KeptAnswer<T>>,
+  staleAfterMs = 60_000,
 ): Promise<KeptAnswer<T>> {
   const { key, route, actorId } = request;
   if (key === undefined) return create();
   if (!/^[\w.:-]{1,200}$/.test(key))
     throw new InputError('Idempotency-Key: expected 1-200 letters, digits, or . _ : -');
-  const [previous] = await db
-    .select()
-    .from(table)
-    .where(and(eq(table.actor, actorId), eq(table.key, key)));
-  if (previous) {
+  const thisKey = and(eq(table.actor, actorId), eq(table.key, key));
+  const claimed = await db
+    .insert(table)
+    .values({ actor: actorId, key, route, status: inProgress, body: {} })
+    .onConflictDoNothing()
+    .returning({ key: table.key });
+  if (claimed.length === 0) {
+    const [previous] = await db.select().from(table).where(thisKey);
+    if (!previous) throw new ConflictError(`Idempotency-Key ${key} is being released; retry the request`);
     if (previous.route !== route)
       throw new ConflictError(`Idempotency-Key ${key} was already used for ${previous.route}`);
-    return { status: previous.status, body: previous.body as T };
+    if (previous.status !== inProgress) return { status: previous.status, body: previous.body as T };
+    // Only one retry takes a dead request's claim over: the update is conditional on its age.
+    const takenOver = await db
+      .update(table)
+      .set({ createdAt: sql`now()` })
+      .where(
+        and(
+          thisKey,
+          eq(table.status, inProgress),
+          lt(table.createdAt, sql`now() - make_interval(secs => ${staleAfterMs / 1000})`),
+        ),
+      )
+      .returning({ key: table.key });
+    if (takenOver.length === 0)
+      throw new ConflictError(
+        `A request with Idempotency-Key ${key} is still being processed; retry it when that one has answered`,
+      );
   }
-  const answer = await create();
+  let answer: KeptAnswer<T>;
+  try {
+    answer = await create();
+  } catch (error) {
+    await db.delete(table).where(and(thisKey, eq(table.status, inProgress)));
+    throw error;
+  }
   await db
-    .insert(table)
-    .values({ actor: actorId, key, route, status: answer.status, body: answer.body as object })
-    .onConflictDoNothing();
+    .update(table)
+    .set({ status: answer.status, body: answer.body as object })
+    .where(thisKey);
   return answer;
 }

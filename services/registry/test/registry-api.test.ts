@@ -163,6 +163,28 @@ describe('registry API', function () {
       const list = await api.call('GET', '/v1/organisations?kind=gifted_centre', { token: admin });
       expect(list.body.items).to.have.length(1);
     });
+
+    it('creates once when requests with the same Idempotency-Key arrive at the same time (the others get 409 or the kept answer)', async () => {
+      const headers = { 'idempotency-key': 'create-university-at-once' };
+      const body = { name: 'Университет одновременно', kind: 'university' };
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          api.call('POST', '/v1/organisations', { token: admin, body, headers }),
+        ),
+      );
+      const created = answers.filter((a) => a.status === 201);
+      expect(created.length).to.be.greaterThan(0);
+      expect(new Set(created.map((a) => a.body.id)).size).to.equal(1);
+      for (const a of answers.filter((a) => a.status !== 201)) {
+        expect(a.status).to.equal(409);
+        expect(a.headers.get('content-type')).to.match(/problem\+json/);
+      }
+      const retry = await api.call('POST', '/v1/organisations', { token: admin, body, headers });
+      expect(retry.status).to.equal(201);
+      expect(retry.body.id).to.equal(created[0]!.body.id);
+      const list = await api.call('GET', '/v1/organisations?kind=university', { token: admin });
+      expect(list.body.items.filter((o: { name: string }) => o.name === body.name)).to.have.length(1);
+    });
   });
 
   describe('people and access', () => {
