@@ -2,11 +2,27 @@ import type pg from 'pg';
 import { median } from './latency-stats';
 import type { PoolRequest } from './request-pool';
 import { searchWords } from './seed-catalogue';
-import type { SeededRandom } from './seeded-random';
+import { SeededRandom } from './seeded-random';
 
-/** The kinds of catalogue search the bench mixes, in equal shares. */
-export const searchKinds = ['subject+grade', 'q=word', 'format+freeSeats by title', 'term+provider'] as const;
+/**
+ * The kinds of catalogue search the bench mixes, in equal shares: four first pages of a
+ * search a catalogue user makes (filters, a text word, a sort) and, as often as each of
+ * them, the next page of one of those searches (keyset cursor). Every request asks for a
+ * page of 20, what the catalogue shows (and the API's default).
+ */
+export const searchKinds = [
+  'subject+grade',
+  'q=word',
+  'format+freeSeats by title',
+  'term+provider',
+  'next page',
+] as const;
 export type SearchKind = (typeof searchKinds)[number];
+/** The kinds whose first page a `next page` search continues. */
+export const firstPageKinds = searchKinds.filter((k) => k !== 'next page');
+
+/** Items per page in every search of the mix: 20, or BENCH_SEARCH_PAGE_SIZE (to measure what page size costs). */
+export const pageSize = Number(process.env.BENCH_SEARCH_PAGE_SIZE || 20);
 
 const subjects = ['maths', 'physics', 'informatics', 'astronomy', 'other'];
 const formats = ['distance', 'in_person', 'blended'];
@@ -19,21 +35,37 @@ export interface SearchCase {
   params: Record<string, string>;
 }
 
+/** What the cases are drawn from: the seeded providers and second pages found by {@link nextPageOf}. */
+export interface SearchPool {
+  providers: readonly string[];
+  /** `next page` cases (first-page parameters plus the cursor the service answered). */
+  nextPages: readonly SearchCase[];
+}
+
 /** A random search of `kind`, e.g. `subject=maths&grade=10&limit=20`. */
-export function searchCase(kind: SearchKind, random: SeededRandom, providers: readonly string[]): SearchCase {
+export function searchCase(kind: SearchKind, random: SeededRandom, pool: SearchPool): SearchCase {
+  const limit = String(pageSize);
   switch (kind) {
     case 'subject+grade':
+      return { kind, params: { subject: random.pick(subjects), grade: String(random.int(5, 11)), limit } };
+    case 'q=word':
+      return { kind, params: { q: random.pick(searchWords), limit } };
+    case 'format+freeSeats by title':
+      return { kind, params: { format: random.pick(formats), freeSeats: 'true', sort: 'title', limit } };
+    case 'term+provider':
       return {
         kind,
-        params: { subject: random.pick(subjects), grade: String(random.int(5, 11)), limit: '20' },
+        params: { term: random.pick(termDates), providerId: random.pick(pool.providers), limit },
       };
-    case 'q=word':
-      return { kind, params: { q: random.pick(searchWords) } };
-    case 'format+freeSeats by title':
-      return { kind, params: { format: random.pick(formats), freeSeats: 'true', sort: 'title' } };
-    case 'term+provider':
-      return { kind, params: { term: random.pick(termDates), providerId: random.pick(providers) } };
+    case 'next page':
+      if (pool.nextPages.length === 0) throw new Error('no next pages: collect them with nextPageOf first');
+      return random.pick(pool.nextPages);
   }
+}
+
+/** The `next page` case continuing `first` (a first-page case) with the `nextCursor` its answer gave. */
+export function nextPageOf(first: SearchCase, nextCursor: string): SearchCase {
+  return { kind: 'next page', params: { ...first.params, cursor: nextCursor } };
 }
 
 /** The request of a search case against `GET /v1/offerings`. */
@@ -42,9 +74,71 @@ export function searchRequest(c: SearchCase): PoolRequest {
 }
 
 /**
- * The SQL `searchOfferings` (services/courses/src/store/offering-store.ts) sends for a
- * case, written out by hand for EXPLAIN: published only, the filters, the sort key
- * (`id::text` by default), the provider join and `limit + 1`. Keep in step with it.
+ * Fetches `perKind` first pages of every kind from the service, collects the next page of
+ * each that has one into `pool.nextPages`, and answers one example row per kind (the
+ * request, the items and the size of the answer) to print.
+ */
+export async function collectNextPages(
+  service: { baseUrl: string; token: string; perKind: number },
+  pool: SearchPool & { nextPages: SearchCase[] },
+): Promise<string[][]> {
+  const random = new SeededRandom(1);
+  const rows: string[][] = [];
+  for (const kind of firstPageKinds) {
+    for (let i = 0; i < service.perKind; i++) {
+      const first = searchCase(kind, random, pool);
+      const req = searchRequest(first);
+      const res = await fetch(`${service.baseUrl}${req.path}`, {
+        headers: { authorization: `Bearer ${service.token}` },
+      });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`${req.path} answered ${res.status}: ${text.slice(0, 300)}`);
+      const body = JSON.parse(text) as { items: unknown[]; nextCursor: string | null };
+      if (body.nextCursor) pool.nextPages.push(nextPageOf(first, body.nextCursor));
+      if (i === 0)
+        rows.push([
+          kind,
+          decodeURIComponent(req.path),
+          `${body.items.length}${body.nextCursor ? '+' : ''}`,
+          `${(Buffer.byteLength(text) / 1024).toFixed(1)} kB`,
+        ]);
+    }
+  }
+  rows.push([
+    'next page',
+    `one of the ${pool.nextPages.length} second pages of those searches (&cursor=…)`,
+    '',
+    '',
+  ]);
+  return rows;
+}
+
+/** The JSON of one item, as `searchOfferingPage` has PostgreSQL build it. */
+const itemJson = `json_build_object('id', o.id, 'title', o.title, 'description', o.description, 'kind', o.kind,
+  'providerId', o.provider_id, 'provider', case when coalesce(ov.name, '') = '' then null else
+  json_build_object('name', ov.name, 'shortName', ov.short_name, 'kind', ov.kind) end,
+  'teacherIds', o.teacher_ids, 'subjects', o.subjects, 'grades', o.grades, 'level', o.level, 'hours', o.hours,
+  'format', o.format, 'platformUrl', o.platform_url, 'termStart', o.term_start, 'termEnd', o.term_end,
+  'schedule', o.schedule, 'place', o.place, 'capacity', o.capacity, 'schoolQuota', o.school_quota,
+  'enrolled', o.enrolled_count, 'freeSeats', greatest(0, o.capacity - o.enrolled_count),
+  'prerequisites', o.prerequisites, 'assessmentForm', o.assessment_form, 'documentIssued', o.document_issued,
+  'agreementRef', o.agreement_ref, 'audience', o.audience, 'origin', o.origin, 'status', o.status,
+  'version', o.version,
+  'publishedAt', to_char(o.published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'createdAt', to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'updatedAt', to_char(o.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text`;
+
+const sortExpressions: Record<string, string> = {
+  created: 'o.id',
+  title: 'lower(o.title)',
+  termStart: "coalesce(o.term_start::text, '9999-12-31')",
+};
+
+/**
+ * The SQL `searchOfferingPage` (services/courses/src/store/offering-store.ts) sends for
+ * a case, written out by hand for EXPLAIN: published only, the filters, the keyset
+ * condition of a cursor, the sort key (the uuid `id` by default), the provider join,
+ * the items' JSON and `limit + 1`. Keep in step with it.
  */
 export function searchSql(c: SearchCase): { text: string; values: unknown[] } {
   const values: unknown[] = [];
@@ -52,8 +146,8 @@ export function searchSql(c: SearchCase): { text: string; values: unknown[] } {
     values.push(v);
     return `$${values.length}`;
   };
-  const where = [`o.status in ('published')`];
   const p = c.params;
+  const where = [`o.status = ${arg('published')}`];
   if (p.subject) where.push(`o.subjects @> ${arg(`{${p.subject}}`)}`);
   if (p.grade) where.push(`o.grades @> ${arg(`{${p.grade}}`)}`);
   if (p.format) where.push(`o.format = ${arg(p.format)}`);
@@ -64,11 +158,19 @@ export function searchSql(c: SearchCase): { text: string; values: unknown[] } {
   }
   if (p.freeSeats) where.push('o.enrolled_count < o.capacity');
   if (p.q) where.push(`o.search_text like ${arg(`%${p.q.toLowerCase()}%`)}`);
-  const sort = p.sort === 'title' ? 'lower(o.title)' : 'o.id::text';
-  const limit = Number(p.limit ?? 50) + 1;
+  const sort = sortExpressions[p.sort ?? 'created']!;
+  if (p.cursor) {
+    const [value, id] = JSON.parse(Buffer.from(p.cursor, 'base64url').toString('utf8')) as [string, string];
+    where.push(
+      (p.sort ?? 'created') === 'created'
+        ? `o.id > ${arg(id)}`
+        : `(${sort}, o.id) > (${arg(value)}, ${arg(id)}::uuid)`,
+    );
+  }
+  const limit = Number(p.limit ?? pageSize) + 1;
   return {
     text:
-      `select o.*, ${sort}, ov.name, ov.short_name, ov.kind from courses.offerings o ` +
+      `select o.id::text as id, ${sort}::text as sort_value, ${itemJson} as item from courses.offerings o ` +
       'left join courses.organisation_view ov on ov.id = o.provider_id ' +
       `where ${where.join(' and ')} order by ${sort} asc, o.id asc limit ${limit}`,
     values,

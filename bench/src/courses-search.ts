@@ -3,23 +3,39 @@
  * published offerings. Starts registry and courses as processes (distributed mode),
  * seeds the catalogue by SQL (varied subjects, grades, formats, kinds, providers,
  * terms, Russian titles and descriptions, plus drafts and archived ones), then loads
- * `GET /v1/offerings` directly on courses as the network administrator with an equal
- * mix of four searches (subject+grade, `?q=<word>`, format+freeSeats sorted by title,
- * term+provider) at several concurrencies, and prints req/s, p50 and p99 overall and
- * per search, and what the database spends on each (EXPLAIN ANALYZE of the same SQL).
+ * `GET /v1/offerings` directly on courses as the network administrator with the mix of
+ * catalogue-queries.ts (equal shares of subject+grade, `?q=<word>`, format+freeSeats
+ * sorted by title, term+provider and the next page of one of those, pages of 20), and
+ * prints throughput, p50 and p99 overall and per search, the CPU each part spends per
+ * search, and what the database spends on each (EXPLAIN ANALYZE of the same SQL).
+ *
+ * Two load models, both printed:
+ * - closed loop at 1, 10 and 50 connections, each sending its next request as soon as
+ *   the previous one is answered: from 10 connections on, this saturates the 2 cores that
+ *   PostgreSQL, courses and this load generator share, and p99 is mostly queueing;
+ * - open loop at stated rates (Poisson arrivals, latency counted from each scheduled
+ *   arrival, up to BENCH_SEARCH_OPEN_CONNECTIONS connections): the latency a user sees
+ *   when the machine serves that many searches per second.
  *
  * Environment: TEST_DATABASE_URL, TEST_AMQP_URL (default: the local servers),
  * BENCH_DURATION_SECONDS (10 per run), BENCH_SEARCH_CONNECTIONS (`1,10,50`),
- * BENCH_SEARCH_TARGET_CONNECTIONS (10: the run the p99 target applies to), BENCH_SEARCH_SETUP_SQL
- * (SQL run on the courses database after seeding, to measure a proposed index end to end),
- * BENCH_KEEP_DATABASE=1 (keep the seeded courses database for EXPLAIN by hand).
+ * BENCH_SEARCH_RATES (`100,200` searches/s, open loop; empty for none),
+ * BENCH_SEARCH_OPEN_CONNECTIONS (32), BENCH_SEARCH_TARGET_CONNECTIONS (10) and
+ * BENCH_SEARCH_TARGET_RATE (the highest rate): the runs the p99 target is checked on,
+ * BENCH_SEARCH_PAGE_SIZE (20), BENCH_SEARCH_SETUP_SQL (SQL run on the courses database
+ * after seeding, to measure a proposed index end to end), BENCH_KEEP_DATABASE=1 (keep the
+ * seeded courses database). TEST_AMQP_URL=memory:// runs both services on their own
+ * in-process bus (the search needs no events: the bench seeds the read model by SQL).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchContext, runBench, say } from './bench-run';
 import {
+  collectNextPages,
   explainSearches,
+  pageSize,
   type SearchCase,
   type SearchKind,
+  type SearchPool,
   searchCase,
   searchKinds,
   searchRequest,
@@ -27,20 +43,32 @@ import {
 import { type CoursesNetwork, startCoursesNetwork } from './courses-network';
 import { type CpuSpent, cpuCeiling, startCpuMeter } from './cpu-meter';
 import { formatTable, ms, summariseLatencies } from './latency-stats';
-import { allLatencies, type PoolResult, runPool } from './request-pool';
+import { runOpenLoop } from './open-loop';
+import { allLatencies, type PoolRequest, type PoolResult, runPool } from './request-pool';
 import { seedCatalogue } from './seed-catalogue';
 import { seedOrganisations } from './seed-people';
 import { SeededRandom } from './seeded-random';
 
+const list = (value: string | undefined, fallback: string) =>
+  (value ?? fallback)
+    .split(',')
+    .filter((x) => x.trim() !== '')
+    .map(Number);
+
 const settings = {
   databaseServer: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
-  amqpUrl: process.env.TEST_AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
+  amqpUrl: process.env.TEST_AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672/mathnet_dev',
   durationSeconds: Number(process.env.BENCH_DURATION_SECONDS || 10),
-  connections: (process.env.BENCH_SEARCH_CONNECTIONS || '1,10,50').split(',').map(Number),
+  connections: list(process.env.BENCH_SEARCH_CONNECTIONS, '1,10,50'),
+  rates: list(process.env.BENCH_SEARCH_RATES, '100,200'),
+  openConnections: Number(process.env.BENCH_SEARCH_OPEN_CONNECTIONS || 32),
   targetConnections: Number(process.env.BENCH_SEARCH_TARGET_CONNECTIONS || 10),
+  targetRate: process.env.BENCH_SEARCH_TARGET_RATE ? Number(process.env.BENCH_SEARCH_TARGET_RATE) : undefined,
   warmUpSeconds: 3,
   published: 10_000,
   others: 2_000,
+  /** First pages fetched per kind to find next pages for the `next page` searches. */
+  firstPagesPerKind: 40,
   targetP99Ms: 50,
   /** SQL run on the courses database after seeding, before measuring (e.g. `create index …`). */
   setupSql: process.env.BENCH_SEARCH_SETUP_SQL,
@@ -51,38 +79,65 @@ const machine = () =>
     .map((l) => l.toFixed(2))
     .join(' ')}`;
 
+/** One measured run: closed loop at `connections`, or open loop at `rate` per second. */
 interface SearchRun {
+  label: string;
   connections: number;
+  rate?: number;
   result: PoolResult;
   cpu: CpuSpent;
+  /** 1-minute load average right after the run. */
+  load: number;
 }
+
+const okAnswer = (req: PoolRequest, status: number, body: string) =>
+  status === 200 && body.startsWith('{"items":[')
+    ? undefined
+    : `${req.path}: ${status} ${body.slice(0, 200)}`;
 
 async function load(
   network: CoursesNetwork,
-  connections: number,
+  model: { connections: number } | { rate: number },
   seconds: number,
-  providers: string[],
+  pool: SearchPool,
   signal: AbortSignal,
 ): Promise<SearchRun> {
-  const random = new SeededRandom(connections * 7919);
+  const random = new SeededRandom('rate' in model ? model.rate * 104_729 : model.connections * 7919);
   let turn = 0;
+  const next = () => searchRequest(searchCase(searchKinds[turn++ % searchKinds.length]!, random, pool));
+  const headers = { authorization: `Bearer ${network.adminToken}` };
   const stopMeter = await startCpuMeter(network.courses.pid, network.coursesDb);
-  const result = await runPool({
-    baseUrl: network.courses.url,
-    headers: { authorization: `Bearer ${network.adminToken}` },
-    connections,
-    durationMs: seconds * 1000,
-    signal,
-    next: () => searchRequest(searchCase(searchKinds[turn++ % searchKinds.length]!, random, providers)),
-    check: (req, status, body) =>
-      status === 200 && body.startsWith('{"items":[')
-        ? undefined
-        : `${req.path}: ${status} ${body.slice(0, 200)}`,
-  });
+  let run: Omit<SearchRun, 'cpu' | 'load'>;
+  if ('rate' in model) {
+    const result = await runOpenLoop({
+      baseUrl: network.courses.url,
+      headers,
+      ratePerSecond: model.rate,
+      random: new SeededRandom(model.rate),
+      maxConnections: settings.openConnections,
+      durationMs: seconds * 1000,
+      next,
+      check: okAnswer,
+      signal,
+    });
+    run = { label: `${model.rate}/s open`, connections: result.maxInFlight, rate: model.rate, result };
+  } else {
+    const { connections } = model;
+    const result = await runPool({
+      baseUrl: network.courses.url,
+      headers,
+      connections,
+      durationMs: seconds * 1000,
+      signal,
+      next,
+      check: okAnswer,
+    });
+    run = { label: `${connections} closed`, connections, result };
+  }
   const cpu = await stopMeter();
-  if (result.aborted) throw new Error('interrupted');
-  for (const sample of result.failureSamples) say(`    failed: ${sample}`);
-  return { connections, result, cpu };
+  if (run.result.aborted) throw new Error('interrupted');
+  for (const sample of run.result.failureSamples) say(`    failed: ${sample}`);
+  return { ...run, cpu, load: loadavg()[0]! };
 }
 
 const perSecond = (r: PoolResult) => r.completed / (r.elapsedMs / 1000);
@@ -91,27 +146,11 @@ const cpuCell = (cpu: CpuSpent, requests: number) =>
     .map((part) => (cpu[part] === undefined ? '-' : ms(cpu[part] / Math.max(1, requests))))
     .join(' / ');
 
-/** Every search kind once, to show what each returns before anything is measured. */
-async function probe(network: CoursesNetwork, providers: string[]): Promise<string[][]> {
-  const random = new SeededRandom(1);
-  const rows: string[][] = [];
-  for (const kind of searchKinds) {
-    const req = searchRequest(searchCase(kind, random, providers));
-    const res = await fetch(`${network.courses.url}${req.path}`, {
-      headers: { authorization: `Bearer ${network.adminToken}` },
-    });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`${req.path} answered ${res.status}: ${text.slice(0, 300)}`);
-    const body = JSON.parse(text) as { items: unknown[]; nextCursor: string | null };
-    rows.push([kind, decodeURIComponent(req.path), `${body.items.length}${body.nextCursor ? '+' : ''}`]);
-  }
-  return rows;
-}
-
 async function main({ signal, cleanup }: BenchContext): Promise<number> {
   say(
-    `courses search bench: ${settings.published} published offerings, ${settings.durationSeconds} s per run at ` +
-      `${settings.connections.join(', ')} connections; ${machine()}`,
+    `courses search bench: ${settings.published} published offerings, pages of ${pageSize}; ` +
+      `${settings.durationSeconds} s per run, closed loop at ${settings.connections.join(', ')} connections, ` +
+      `open loop at ${settings.rates.join(', ') || 'no'} searches/s (Poisson, up to ${settings.openConnections} connections); ${machine()}`,
   );
   const network = await startCoursesNetwork(
     { databaseServer: settings.databaseServer, amqpUrl: settings.amqpUrl, label: 'bench_search', say },
@@ -137,17 +176,32 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
     await network.coursesDb.query('analyze courses.offerings');
     say(`ran BENCH_SEARCH_SETUP_SQL: ${settings.setupSql}`);
   }
+  const pool = { providers, nextPages: [] as SearchCase[] };
   say('');
-  say(formatTable(['search', 'example', 'items'], await probe(network, providers)));
+  say(
+    formatTable(
+      ['search', 'example', 'items', 'answer'],
+      await collectNextPages(
+        { baseUrl: network.courses.url, token: network.adminToken, perKind: settings.firstPagesPerKind },
+        pool,
+      ),
+    ),
+  );
+  say('');
 
-  const warm = await load(network, 10, settings.warmUpSeconds, providers, signal);
+  const warm = await load(network, { connections: 10 }, settings.warmUpSeconds, pool, signal);
   if (warm.result.failures > 0) throw new Error(`the warm-up had ${warm.result.failures} failed requests`);
   const runs: SearchRun[] = [];
-  for (const connections of settings.connections) {
-    const run = await load(network, connections, settings.durationSeconds, providers, signal);
+  const models = [
+    ...settings.connections.map((connections) => ({ connections })),
+    ...settings.rates.map((rate) => ({ rate })),
+  ];
+  for (const model of models) {
+    const run = await load(network, model, settings.durationSeconds, pool, signal);
     const all = summariseLatencies(allLatencies(run.result));
     say(
-      `  ${connections} connections: ${perSecond(run.result).toFixed(0)} req/s, p50 ${ms(all.p50)} ms, p99 ${ms(all.p99)} ms`,
+      `  ${'rate' in model ? `open loop ${model.rate}/s (up to ${run.connections} connections)` : `closed loop ${model.connections} connections`}: ` +
+        `${perSecond(run.result).toFixed(0)} req/s, p50 ${ms(all.p50)} ms, p99 ${ms(all.p99)} ms, load ${run.load.toFixed(2)}`,
     );
     runs.push(run);
   }
@@ -155,7 +209,7 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
   // What the database spends per search, on the same SQL the service sends (its plans, no HTTP, no pool).
   const explainRandom = new SeededRandom(99);
   const cases: SearchCase[] = searchKinds.flatMap((kind) =>
-    Array.from({ length: 15 }, () => searchCase(kind, explainRandom, providers)),
+    Array.from({ length: 15 }, () => searchCase(kind, explainRandom, pool)),
   );
   const explained = await explainSearches(network.coursesDb, cases);
 
@@ -163,6 +217,7 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
   say(
     formatTable(
       [
+        'load',
         'connections',
         'requests',
         'req/s',
@@ -171,11 +226,13 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
         'max ms',
         'CPU ms/req courses/pg/client',
         'failed',
+        'load avg',
       ],
       runs.map((r) => {
         const all = summariseLatencies(allLatencies(r.result));
         return [
-          String(r.connections),
+          r.rate === undefined ? 'closed loop' : `open ${r.rate}/s`,
+          r.rate === undefined ? String(r.connections) : `<= ${r.connections}`,
           String(r.result.completed),
           perSecond(r.result).toFixed(0),
           ms(all.p50),
@@ -183,20 +240,15 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
           ms(all.max),
           cpuCell(r.cpu, r.result.completed),
           String(r.result.failures),
+          r.load.toFixed(2),
         ];
       }),
     ),
   );
   say('');
-  const kindHeader = [
-    'search',
-    ...runs.map((r) => `p50/p99 ms @${r.connections}`),
-    'db exec ms',
-    'db plan ms',
-  ];
   say(
     formatTable(
-      kindHeader,
+      ['search', ...runs.map((r) => `p50/p99 @${r.label}`), 'db exec ms', 'db plan ms'],
       searchKinds.map((kind: SearchKind) => {
         const e = explained.find((x) => x.kind === kind);
         return [
@@ -215,12 +267,16 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
   say('plans (slowest case of each search, EXPLAIN ANALYZE):');
   for (const e of explained) say(`  ${e.kind}: ${e.plan}`);
 
-  const target = runs.find((r) => r.connections === settings.targetConnections) ?? runs.at(-1);
+  const closed = runs.filter((r) => r.rate === undefined);
+  const open = runs.filter((r) => r.rate !== undefined);
+  const saturated = closed.find((r) => r.connections === settings.targetConnections) ?? closed.at(-1);
+  const targetRate = settings.targetRate ?? Math.max(...settings.rates);
+  const stated = open.find((r) => r.rate === targetRate) ?? open.at(-1);
   say('');
-  if (target) {
+  if (saturated) {
     const per = (part: keyof CpuSpent) => {
-      const spent = target.cpu[part];
-      return spent === undefined ? undefined : spent / Math.max(1, target.result.completed);
+      const spent = saturated.cpu[part];
+      return spent === undefined ? undefined : spent / Math.max(1, saturated.result.completed);
     };
     const ceiling = cpuCeiling(
       { service: per('service'), postgres: per('postgres'), client: per('client') },
@@ -228,12 +284,20 @@ async function main({ signal, cleanup }: BenchContext): Promise<number> {
       'search',
     );
     if (ceiling) say(ceiling);
-    const p99 = summariseLatencies(allLatencies(target.result)).p99;
-    say(
-      `p99 at ${target.connections} connections: ${ms(p99)} ms (target <= ${settings.targetP99Ms} ms) ` +
-        `${p99 <= settings.targetP99Ms ? 'met' : 'NOT met'}`,
-    );
   }
+  const verdict = (p99: number) =>
+    `${ms(p99)} ms (target <= ${settings.targetP99Ms} ms) ${p99 <= settings.targetP99Ms ? 'met' : 'NOT met'}`;
+  if (saturated)
+    say(
+      `p99 closed loop, ${saturated.connections} connections (saturated: ${perSecond(saturated.result).toFixed(0)} req/s, ` +
+        `the p99 is mostly queueing): ${verdict(summariseLatencies(allLatencies(saturated.result)).p99)}`,
+    );
+  if (stated)
+    say(
+      `p99 open loop at ${stated.rate} searches/s (achieved ${perSecond(stated.result).toFixed(0)} req/s, ` +
+        `up to ${stated.connections} connections, load average ${stated.load.toFixed(2)}): ` +
+        verdict(summariseLatencies(allLatencies(stated.result)).p99),
+    );
   say(`(courses ${network.courses.url}, ${network.busNote}; after the runs: ${machine()})`);
   const failures = runs.reduce((sum, r) => sum + r.result.failures, 0);
   if (failures > 0) {

@@ -109,8 +109,19 @@ export const offeringSchema = z
   .openapi('Offering');
 
 export const offeringListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(300).optional(),
+  /** 20 by default: one catalogue page as a user sees it. */
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(20)
+    .openapi({ description: 'Items per page (default 20, at most 200)' }),
+  cursor: z
+    .string()
+    .max(300)
+    .optional()
+    .openapi({ description: 'The nextCursor of the previous page (keyset pagination; no total count)' }),
   subject: z.enum(subjects).optional(),
   grade: z.coerce.number().int().min(1).max(11).optional(),
   format: z.enum(offeringFormats).optional(),
@@ -121,8 +132,12 @@ export const offeringListQuerySchema = z.object({
   /** Offerings running on this date (term contains it). */
   term: z.iso.date().optional(),
   freeSeats: z.enum(['true']).optional(),
-  q: z.string().trim().min(1).max(100).optional(),
-  sort: z.enum(['title', 'termStart', 'created']).default('created'),
+  q: z.string().trim().min(1).max(100).optional().openapi({
+    description: 'Words (up to 5) that must all occur in the title, description or place, in any case',
+  }),
+  sort: z.enum(['title', 'termStart', 'created']).default('created').openapi({
+    description: 'Order of the items, then by id: created (default), title, termStart (undated last)',
+  }),
 });
 
 export type OfferingCreate = z.infer<typeof offeringCreateSchema>;

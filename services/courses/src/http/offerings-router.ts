@@ -17,7 +17,7 @@ import {
   insertOffering,
   offeringEvent,
   providerOf,
-  searchOfferings,
+  searchOfferingPage,
   toOffering,
   updateOffering,
 } from '../store/offering-store';
@@ -52,7 +52,8 @@ export function offeringsRouter(db: Db, work: UnitOfWork): Router {
   router.get('/v1/offerings', async (req, res) => {
     const actor = requireActor(req);
     const query = parseInput(offeringListQuerySchema, req.query, 'query');
-    res.json(await searchOfferings(db, query, draftsVisibleTo(actor)));
+    // The page arrives as JSON text (items built by PostgreSQL): sent as is, not parsed and re-serialised.
+    res.type('application/json').send(await searchOfferingPage(db, query, draftsVisibleTo(actor)));
   });
 
   router.get('/v1/offerings/:id', async (req, res) => {
