@@ -10,6 +10,31 @@ import pg from 'pg';
 import type { CleanupStack } from './bench-run';
 import { createScratchVhost } from './scratch-vhost';
 
+/**
+ * BENCH_COURSES_CPU_PROF=<dir> profiles the courses process: this module, preloaded with
+ * `--import`, starts the V8 profiler through `node:inspector` (sampling every 0.5 ms) and
+ * writes `<dir>/courses-<pid>.cpuprofile` when the process exits (the main-thread inspector
+ * answers synchronously, so an `exit` listener can still stop it). Open the file in Chrome
+ * DevTools or summarise it by self time.
+ */
+const cpuProfilePreload = `data:text/javascript,${encodeURIComponent(`
+import { Session } from 'node:inspector';
+import { mkdirSync, writeFileSync } from 'node:fs';
+const dir = process.env.BENCH_CPU_PROF_DIR;
+const session = new Session();
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.setSamplingInterval', { interval: 500 });
+session.post('Profiler.start');
+process.on('exit', () => {
+  session.post('Profiler.stop', (error, result) => {
+    if (error) return;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(dir + '/courses-' + process.pid + '.cpuprofile', JSON.stringify(result.profile));
+  });
+});
+`)}`;
+
 /** Where the servers are, and how to label what the run creates. */
 export interface CoursesNetworkOptions {
   /** Any database of the PostgreSQL server, e.g. `postgres://postgres@127.0.0.1:5432/postgres`. */
@@ -90,11 +115,16 @@ export async function startCoursesNetwork(
         BUS_URL: vhost.url,
         REGISTRY_URL: registry.url,
         LOG_LEVEL: 'warn',
-        // A diagnostic knob, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile courses alone.
+        // A diagnostic knob for flags NODE_OPTIONS allows (e.g. `--max-old-space-size=512`);
+        // Node 20 refuses `--cpu-prof` there, hence BENCH_COURSES_CPU_PROF below.
         ...(process.env.BENCH_COURSES_NODE_OPTIONS
           ? { NODE_OPTIONS: process.env.BENCH_COURSES_NODE_OPTIONS }
           : {}),
+        ...(process.env.BENCH_COURSES_CPU_PROF
+          ? { BENCH_CPU_PROF_DIR: process.env.BENCH_COURSES_CPU_PROF }
+          : {}),
       },
+      ...(process.env.BENCH_COURSES_CPU_PROF ? { preload: [cpuProfilePreload] } : {}),
     });
     outputs.push(courses);
     cleanup.add('stopping courses', () => courses.stop());

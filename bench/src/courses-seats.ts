@@ -11,7 +11,9 @@
  *
  * Environment: TEST_DATABASE_URL, TEST_AMQP_URL (default: the local servers),
  * BENCH_CONNECTIONS (50), BENCH_ROUNDS (3), BENCH_OFFERINGS (200). Scratch databases
- * and a scratch vhost are made for the run and removed after it.
+ * and a scratch vhost are made for the run and removed after it. To see where courses
+ * spends its CPU, BENCH_COURSES_CPU_PROF=<dir> writes a V8 CPU profile of the courses
+ * process there when it stops (see courses-network.ts).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchContext, runBench, say } from './bench-run';

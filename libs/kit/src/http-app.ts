@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
@@ -27,6 +28,55 @@ export interface HttpAppOptions {
 }
 
 const checkTimeoutMs = 2000;
+
+/** The request's id: a well-formed incoming `x-request-id`, or a new UUID; echoed in the answer. */
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && /^[\w-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
+const unlogged = (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics';
+
+/**
+ * Request ids and one log line per request: debug for 2xx/3xx, info for 4xx, error for 5xx.
+ * pino-http serialises the whole request (headers, redaction) into a child logger for every
+ * request, whatever the level, which costs more than many a handler; when the level writes
+ * no 2xx/4xx line (warn and above, as a loaded service runs), a light middleware sets the
+ * same `req.id` and header and logs only the 5xx answers. The level is read once, here.
+ */
+function requestLogging(logger: Logger): RequestHandler {
+  if (logger.isLevelEnabled('info')) {
+    return pinoHttp({
+      logger,
+      genReqId: requestId,
+      autoLogging: { ignore: unlogged },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+    });
+  }
+  return (req, res, next) => {
+    req.id = requestId(req, res);
+    req.log = logger;
+    if (!unlogged(req)) {
+      const started = Date.now();
+      res.on('finish', () => {
+        if (res.statusCode < 500) return;
+        logger.error(
+          {
+            reqId: req.id,
+            req: { method: req.method, url: req.originalUrl },
+            res: { statusCode: res.statusCode },
+            responseTime: Date.now() - started,
+          },
+          'request errored',
+        );
+      });
+    }
+    next();
+  };
+}
 
 async function runCheck(check: ReadinessCheck): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
@@ -65,20 +115,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; metrics:
     registers: [metrics],
   });
 
-  app.use(
-    pinoHttp({
-      logger: options.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
-    }),
-  );
+  app.use(requestLogging(options.logger));
   app.use((req, res, next) => {
     const end = duration.startTimer({ method: req.method });
     res.on('finish', () => {

@@ -119,7 +119,15 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
     res.json({ ...enrollment, steps: await stepsOf(db, row.id) });
   });
 
-  for (const action of ['consent', 'approve', 'accept', 'withdraw'] as const) {
+  router.post('/v1/enrollments/:id/accept', async (req, res) => {
+    const actor = requireActor(req);
+    parseInput(reasonSchema, req.body ?? {});
+    // The hot path of seat allocation: the answer is built from what the transaction returned.
+    const { answer } = await workflow.accept(actor, uuidParam(req.params.id, 'enrollment'));
+    setEtag(res, answer.version);
+    res.json(answer);
+  });
+  for (const action of ['consent', 'approve', 'withdraw'] as const) {
     router.post(`/v1/enrollments/:id/${action}`, async (req, res) => {
       const actor = requireActor(req);
       const { reason } = parseInput(reasonSchema, req.body ?? {});

@@ -23,17 +23,20 @@ import {
   statusAfter,
 } from '../domain/enrollment-machine';
 import { findClash } from '../domain/timetable';
+import { lockForAcceptance, settleAcceptance } from '../store/acceptance-store';
 import {
   activeEnrollmentOf,
   applyStep,
+  type Enrollment,
   type EnrollmentRow,
   enrollmentEvent,
   findEnrollmentRow,
   otherOfferingsOf,
+  toEnrollment,
 } from '../store/enrollment-store';
 import { findOfferingRow } from '../store/offering-store';
 import { creditDecisions, enrollments, offerings, personView } from '../store/schema';
-import { changeSeats, promoteWaitlisted, seatAvailable } from './seat-allocation';
+import { changeSeats, promoteWaitlisted } from './seat-allocation';
 
 type OfferingRow = NonNullable<Awaited<ReturnType<typeof findOfferingRow>>>;
 
@@ -58,7 +61,12 @@ const parties = (e: EnrollmentRow, o: OfferingRow): EnrollmentParties => ({
   teacherIds: o.teacherIds,
 });
 
-const emitStep = (emit: Emit, row: EnrollmentRow, offering: OfferingRow, actorId: string) => {
+const emitStep = (
+  emit: Emit,
+  row: EnrollmentRow,
+  offering: Pick<OfferingRow, 'providerId'>,
+  actorId: string,
+) => {
   const verb = row.status === 'consented' ? undefined : row.status;
   if (verb)
     emit({
@@ -88,7 +96,9 @@ export class EnrollmentWorkflow {
       if (offering.status !== 'published')
         throw new ConflictError('The offering is archived and takes no requests');
       if (offering.origin === 'lms') {
-        throw new ConflictError("This is a class of the school's own LMS: its enrolments come from the LMS, not from network requests");
+        throw new ConflictError(
+          "This is a class of the school's own LMS: its enrolments come from the LMS, not from network requests",
+        );
       }
       const [person] = await tx.select().from(personView).where(eq(personView.id, studentId));
       const wanted = offering.audience === 'teachers' ? 'teacher' : 'student';
@@ -152,12 +162,38 @@ export class EnrollmentWorkflow {
     });
   }
 
+  /**
+   * The provider accepts an approved enrollment: enrolled when a seat (and the school's quota)
+   * allows, waitlisted otherwise. Two statements under the unit of work (lock, then settle:
+   * see acceptance-store), and the answer comes from what they returned, not from a re-read.
+   */
+  async accept(actor: Actor, enrollmentId: string): Promise<{ row: EnrollmentRow; answer: Enrollment }> {
+    return this.work.run(async (tx, emit) => {
+      const locked = await lockForAcceptance(tx, enrollmentId);
+      if (!locked) throw new NotFoundError(`No enrollment ${enrollmentId}`);
+      const { offering, enrollment } = locked;
+      const p = { ...enrollment, providerId: offering.providerId, teacherIds: offering.teacherIds };
+      if (!mayAccept(actor, p)) throw new NotAllowedError('You may not accept this enrollment');
+      assertTransition('accept', enrollment.status, enrollment.needsConsent);
+      const { row, student } = await settleAcceptance(tx, locked, actor.subject);
+      emitStep(emit, row, offering, actor.subject);
+      // An enrollment that was approved has no credit decision (that follows completion).
+      const answer = toEnrollment(row, {
+        offering: { title: offering.title, providerId: offering.providerId, kind: offering.kind },
+        student,
+        credit: null,
+      });
+      return { row, answer };
+    });
+  }
+
   async act(
     actor: Actor,
     enrollmentId: string,
     action: Exclude<EnrollmentAction, 'complete'>,
     reason?: string,
   ): Promise<EnrollmentRow> {
+    if (action === 'accept') return (await this.accept(actor, enrollmentId)).row;
     return this.transition(enrollmentId, async (tx, emit, offering, e) => {
       const p = parties(e, offering);
       const allowed = {
@@ -182,17 +218,6 @@ export class EnrollmentWorkflow {
             },
           );
         }
-      }
-      if (action === 'accept') {
-        const seat = await seatAvailable(tx, offering, e.homeSchoolId);
-        const row = await applyStep(tx, e, {
-          action,
-          actorId: actor.subject,
-          to: seat ? 'enrolled' : 'waitlisted',
-        });
-        if (seat) await changeSeats(tx, offering, 1);
-        emitStep(emit, row, offering, actor.subject);
-        return row;
       }
       const row = await applyStep(tx, e, {
         action,
