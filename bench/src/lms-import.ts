@@ -19,7 +19,8 @@
  * bridge each, written there at exit), BENCH_LMS_LOG_SQL_MS (the PostgreSQL server logs the
  * bench databases' statements slower than that), BENCH_LMS_ANALYZE_S (ANALYZE the databases
  * that often: what autoanalyze would do, where the server runs with autovacuum off),
- * BENCH_KEEP_DATABASE=1 (keep the databases).
+ * BENCH_KEEP_DATABASE=1 (keep the databases). The services inherit the environment, so
+ * e.g. LMS_PAGE_SIZE=2000 sets the bridge's page size (default 1000).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchContext, runBench, say } from './bench-run';

@@ -64,10 +64,22 @@ export const lmsGradeFactSchema = z.object({
   completed: z.boolean(),
 });
 
-export const lmsPeopleSyncedSchema = z.object({ ...batchHeader, people: z.array(lmsPersonFactSchema).max(1000) });
-export const lmsClassesSyncedSchema = z.object({ ...batchHeader, classes: z.array(lmsClassFactSchema).max(1000) });
-export const lmsEnrollmentsSyncedSchema = z.object({ ...batchHeader, enrollments: z.array(lmsEnrollmentFactSchema).max(5000) });
-export const lmsGradesSyncedSchema = z.object({ ...batchHeader, grades: z.array(lmsGradeFactSchema).max(5000) });
+export const lmsPeopleSyncedSchema = z.object({
+  ...batchHeader,
+  people: z.array(lmsPersonFactSchema).max(1000),
+});
+export const lmsClassesSyncedSchema = z.object({
+  ...batchHeader,
+  classes: z.array(lmsClassFactSchema).max(1000),
+});
+export const lmsEnrollmentsSyncedSchema = z.object({
+  ...batchHeader,
+  enrollments: z.array(lmsEnrollmentFactSchema).max(5000),
+});
+export const lmsGradesSyncedSchema = z.object({
+  ...batchHeader,
+  grades: z.array(lmsGradeFactSchema).max(5000),
+});
 
 const runCounts = z.object({
   created: z.number().int(),

@@ -1,6 +1,7 @@
 import { env, loadConfigOrExit } from '@mathnet/kit';
 import { z } from 'zod';
 import { builtInConnectors } from './connectors/load-connectors';
+import { defaultPageSize } from './sync/run-worker';
 
 /** lms-bridge configuration: every key is an environment variable. */
 export const bridgeConfigSchema = z.object({
@@ -23,6 +24,12 @@ export const bridgeConfigSchema = z.object({
   RUN_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** A running run whose heartbeat is older than this (ms) is resumed by another worker: its process died. */
   RUN_STALE_MS: z.coerce.number().int().min(500).default(15_000),
+  /**
+   * Records per page a sync run asks of connectors; each page is applied in one
+   * transaction and its changes go out as batch events (at most 1,000 people or
+   * 5,000 enrollments an event, so a bigger page makes several events).
+   */
+  LMS_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(defaultPageSize),
   LOG_LEVEL: env.logLevel(),
 });
 

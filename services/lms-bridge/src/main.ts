@@ -32,6 +32,7 @@ try {
       maxImportBytes: config.MAX_IMPORT_MB * 1024 * 1024,
       runPollMs: config.RUN_POLL_MS,
       runStaleMs: config.RUN_STALE_MS,
+      pageSize: config.LMS_PAGE_SIZE,
     }),
   );
   await bridge.start();

@@ -13,7 +13,7 @@ import { bridgeOpenApi } from './http/openapi';
 import { runsRouter } from './http/runs-router';
 import { SecretBox } from './secrets/secret-box';
 import { outbox } from './store/schema';
-import { RunWorker } from './sync/run-worker';
+import { defaultPageSize, RunWorker } from './sync/run-worker';
 
 export interface BridgeDeps {
   database: DatabaseHandle;
@@ -57,7 +57,7 @@ export function createBridgeService(deps: BridgeDeps): BridgeService {
     opener,
     pollMs: deps.runPollMs,
     staleMs: deps.runStaleMs ?? 15_000,
-    pageSize: deps.pageSize ?? 500,
+    pageSize: deps.pageSize ?? defaultPageSize,
   });
   const openapi = bridgeOpenApi();
   const subscriptions: Subscription[] = [];

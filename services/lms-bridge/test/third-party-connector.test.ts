@@ -66,7 +66,9 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
     expect(run.errors.some((e: { sourcedId?: string; reason: string }) => e.sourcedId === 's5')).to.equal(
       true,
     );
-    const people = await h.events.waitFor((e) => e.type === 'mathnet.lms.people.synced' && (e.data as { runId: string }).runId === run.id);
+    const people = await h.events.waitFor(
+      (e) => e.type === 'mathnet.lms.people.synced' && (e.data as { runId: string }).runId === run.id,
+    );
     expect((people.data as { people: unknown[] }).people.length).to.be.greaterThan(0);
     const again = await waitForRun(
       h,

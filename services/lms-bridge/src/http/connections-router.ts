@@ -202,15 +202,13 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
   const queue = async (row: ConnectionRow, trigger: string, uploadId?: string) => {
     if (row.status !== 'active') throw new ConflictError('The connection is disabled');
     const id = uuidv7();
-    await db
-      .insert(runs)
-      .values({
-        id,
-        connectionId: row.id,
-        organisationId: row.organisationId,
-        trigger,
-        ...(uploadId ? { uploadId } : {}),
-      });
+    await db.insert(runs).values({
+      id,
+      connectionId: row.id,
+      organisationId: row.organisationId,
+      trigger,
+      ...(uploadId ? { uploadId } : {}),
+    });
     deps.onQueued();
     return id;
   };
@@ -239,15 +237,13 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
       if (!Buffer.isBuffer(data) || data.length < 22 || data.readUInt32LE(0) !== 0x04034b50)
         throw new InputError('The body is not a zip archive');
       const uploadId = uuidv7();
-      await db
-        .insert(uploads)
-        .values({
-          id: uploadId,
-          connectionId: current.id,
-          data,
-          size: data.length,
-          sha256: createHash('sha256').update(data).digest('hex'),
-        });
+      await db.insert(uploads).values({
+        id: uploadId,
+        connectionId: current.id,
+        data,
+        size: data.length,
+        sha256: createHash('sha256').update(data).digest('hex'),
+      });
       res.status(202).json({ runId: await queue(current, 'import', uploadId) });
     },
   );

@@ -1,8 +1,23 @@
-import type { Tx } from '@mathnet/db';
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { mappings } from './schema';
+import type { Db, Tx } from '@mathnet/db';
+import { type SQL, sql } from 'drizzle-orm';
 
-export type MappingRow = typeof mappings.$inferSelect;
+/*
+ * The mapping queries of a sync run. They are hand-written SQL with one array
+ * parameter per column (`= any($1)`, `unnest(...)`): a page of 1,000 records is
+ * one short statement with a handful of parameters, where the query builder
+ * spent more time building a 1,000-row statement than PostgreSQL running it.
+ */
+
+/** A mapping as a sync run reads it. */
+export interface MappingRow {
+  sourceId: string;
+  networkId: string;
+  fingerprint: string;
+  active: boolean;
+  /** Only when asked for (`withDetail`). */
+  detail: Record<string, unknown> | null;
+}
+
 export type MappingEntity =
   | 'org'
   | 'session'
@@ -13,46 +28,61 @@ export type MappingEntity =
   | 'lineItem'
   | 'result';
 
-/** Mappings of one entity type for these external ids, by external id. */
+export type Runner = Pick<Tx, 'execute'> | Pick<Db, 'execute'>;
+
+/** An array bound as one parameter (not spread into a list). */
+const arr = (values: unknown[]): SQL => sql`${sql.param(values)}`;
+
+type RawMapping = {
+  source_id: string;
+  network_id: string;
+  fingerprint: string;
+  active: boolean;
+  detail?: Record<string, unknown> | string | null;
+};
+
+const toRow = (r: RawMapping): MappingRow => ({
+  sourceId: r.source_id,
+  networkId: r.network_id,
+  fingerprint: r.fingerprint,
+  active: r.active,
+  detail:
+    typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : (r.detail ?? null),
+});
+
+/** Mappings of one entity type for these external ids, by external id (with `detail` when asked). */
 export async function mappingsFor(
-  tx: Tx,
+  tx: Runner,
   connectionId: string,
   entity: MappingEntity,
   sourceIds: string[],
+  withDetail = true,
 ): Promise<Map<string, MappingRow>> {
-  if (sourceIds.length === 0) return new Map();
-  const rows = await tx
-    .select()
-    .from(mappings)
-    .where(
-      and(
-        eq(mappings.connectionId, connectionId),
-        eq(mappings.entity, entity),
-        inArray(mappings.sourceId, [...new Set(sourceIds)]),
-      ),
-    );
-  return new Map(rows.map((r) => [r.sourceId, r]));
+  const out = new Map<string, MappingRow>();
+  if (sourceIds.length === 0) return out;
+  const ids = [...new Set(sourceIds)];
+  const { rows } = await tx.execute<RawMapping>(
+    sql`select source_id, network_id, fingerprint, active${withDetail ? sql`, detail` : sql``}
+        from lms_bridge.mappings
+        where connection_id = ${connectionId} and entity = ${entity} and source_id = any(${arr(ids)}::text[])`,
+  );
+  for (const r of rows) out.set(r.source_id, toRow(r));
+  return out;
 }
 
 /** Network ids (of this entity type) already taken by other external ids of the connection. */
 export async function takenNetworkIds(
-  tx: Tx,
+  tx: Runner,
   connectionId: string,
   entity: MappingEntity,
   networkIds: string[],
 ): Promise<Set<string>> {
   if (networkIds.length === 0) return new Set();
-  const rows = await tx
-    .select({ networkId: mappings.networkId })
-    .from(mappings)
-    .where(
-      and(
-        eq(mappings.connectionId, connectionId),
-        eq(mappings.entity, entity),
-        inArray(mappings.networkId, networkIds),
-      ),
-    );
-  return new Set(rows.map((r) => r.networkId));
+  const { rows } = await tx.execute<{ network_id: string }>(
+    sql`select network_id from lms_bridge.mappings
+        where connection_id = ${connectionId} and entity = ${entity} and network_id = any(${arr(networkIds)}::uuid[])`,
+  );
+  return new Set(rows.map((r) => r.network_id));
 }
 
 export interface MappingWrite {
@@ -64,70 +94,65 @@ export interface MappingWrite {
   detail: Record<string, unknown> | null;
 }
 
-/** Writes mappings in one statement (insert or update), marking them seen by the run. */
+/** Writes mappings, 5,000 a statement (insert or update), stamped with the run that wrote them. */
 export async function upsertMappings(
-  tx: Tx,
+  tx: Runner,
   connectionId: string,
   runId: string,
   writes: MappingWrite[],
 ): Promise<void> {
-  for (let i = 0; i < writes.length; i += 1000) {
-    const chunk = writes.slice(i, i + 1000);
-    await tx
-      .insert(mappings)
-      .values(chunk.map((w) => ({ ...w, connectionId, lastSeenRun: runId })))
-      .onConflictDoUpdate({
-        target: [mappings.connectionId, mappings.entity, mappings.sourceId],
-        set: {
-          fingerprint: sql`excluded.fingerprint`,
-          active: sql`excluded.active`,
-          lastSeenRun: sql`excluded.last_seen_run`,
-          detail: sql`excluded.detail`,
-          updatedAt: sql`now()`,
-        },
-      });
+  for (let i = 0; i < writes.length; i += 5000) {
+    const chunk = writes.slice(i, i + 5000);
+    // One JSON text for the whole chunk: the driver sends it as is (no per-element
+    // array escaping) and PostgreSQL parses it in one go.
+    const rows = JSON.stringify(
+      chunk.map((w) => ({
+        e: w.entity,
+        s: w.sourceId,
+        n: w.networkId,
+        f: w.fingerprint,
+        a: w.active,
+        d: w.detail,
+      })),
+    );
+    await tx.execute(
+      sql`insert into lms_bridge.mappings
+            (connection_id, entity, source_id, network_id, fingerprint, active, last_seen_run, detail)
+          select ${connectionId}::uuid, r.e, r.s, r.n, r.f, r.a, ${runId}::uuid, r.d
+          from json_to_recordset(${rows}::json) as r(e text, s text, n uuid, f text, a boolean, d jsonb)
+          on conflict (connection_id, entity, source_id) do update set
+            fingerprint = excluded.fingerprint, active = excluded.active,
+            last_seen_run = excluded.last_seen_run, detail = excluded.detail, updated_at = now()`,
+    );
   }
 }
 
-/** Marks mappings seen by the run without changing them (unchanged records of a bulk pull). */
-export async function touchMappings(
-  tx: Tx,
+/**
+ * The external ids of the active mappings of one entity type, `limit` at a
+ * time in id order after `after` (a keyset page: the run compares them with
+ * what it saw, without holding them all at once).
+ */
+export async function activeSourceIds(
+  db: Runner,
   connectionId: string,
   entity: MappingEntity,
-  sourceIds: string[],
-  runId: string,
-): Promise<void> {
-  if (sourceIds.length === 0) return;
-  await tx
-    .update(mappings)
-    .set({ lastSeenRun: runId })
-    .where(
-      and(
-        eq(mappings.connectionId, connectionId),
-        eq(mappings.entity, entity),
-        inArray(mappings.sourceId, sourceIds),
-      ),
-    );
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await db.execute<{ source_id: string }>(
+    sql`select source_id from lms_bridge.mappings
+        where connection_id = ${connectionId} and entity = ${entity} and active
+          ${after === null ? sql`` : sql`and source_id > ${after}`}
+        order by source_id limit ${limit}`,
+  );
+  return rows.map((r) => r.source_id);
 }
 
-/** Active mappings a bulk run did not see (what disappeared from the LMS), a batch at a time. */
-export async function unseenActive(
-  tx: Tx,
-  connectionId: string,
-  entity: MappingEntity,
-  runId: string,
-  limit: number,
-): Promise<MappingRow[]> {
-  return tx
-    .select()
-    .from(mappings)
-    .where(
-      and(
-        eq(mappings.connectionId, connectionId),
-        eq(mappings.entity, entity),
-        eq(mappings.active, true),
-        ne(mappings.lastSeenRun, runId),
-      ),
-    )
-    .limit(limit);
+/**
+ * Refreshes the planner's statistics of the mapping table. A server with
+ * autovacuum off never does it by itself, and a look-up by id on a table the
+ * planner believes empty turns into a scan of the whole table.
+ */
+export async function analyzeMappings(db: Runner): Promise<void> {
+  await db.execute(sql`analyze lms_bridge.mappings`);
 }

@@ -108,8 +108,9 @@ export const runs = bridgeSchema.table(
 /**
  * External id → network id, per connection and entity type, with a fingerprint
  * of what was last applied (a record whose fingerprint did not change is
- * `unchanged` and emits nothing) and the last run that saw it (bulk runs
- * deactivate what they did not see).
+ * `unchanged`, writes nothing and emits nothing) and the last run that wrote
+ * it. A bulk run keeps which ids it saw in memory and deactivates the other
+ * active mappings at its end (see sync/deactivate-unseen.ts).
  */
 export const mappings = bridgeSchema.table(
   'mappings',
@@ -120,6 +121,7 @@ export const mappings = bridgeSchema.table(
     networkId: uuid('network_id').notNull(),
     fingerprint: text('fingerprint').notNull(),
     active: boolean('active').notNull().default(true),
+    /** The last run that wrote this mapping (an unchanged record is not written again). */
     lastSeenRun: uuid('last_seen_run').notNull(),
     /** What later records need of this one (e.g. a session's dates, a user's role), small JSON. */
     detail: jsonb('detail').$type<Record<string, unknown>>(),

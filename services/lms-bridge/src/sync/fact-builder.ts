@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { LmsClassFact, LmsEnrollmentFact, LmsPersonFact } from '@mathnet/contracts';
 import type { Class, Enrollment, User } from '@mathnet/lms-sdk';
 
@@ -10,7 +10,8 @@ import type { Class, Enrollment, User } from '@mathnet/lms-sdk';
 /** A stable fingerprint of a fact (without its id): equal fingerprints mean nothing to apply. */
 export function fingerprintOf(fact: object): string {
   const { id: _id, ...rest } = fact as { id?: unknown };
-  return createHash('sha256').update(JSON.stringify(rest)).digest('base64url');
+  // The one-shot hash: same digest as createHash().update().digest(), without the Hash object.
+  return hash('sha256', JSON.stringify(rest), 'base64url');
 }
 
 export function emailHashOf(email: string | undefined | null): string | null {

@@ -1,5 +1,4 @@
 import type { LmsClassFact, LmsEnrollmentFact, LmsGradeFact, LmsPersonFact } from '@mathnet/contracts';
-import type { Emit, Tx } from '@mathnet/db';
 import type {
   AcademicSession,
   Class,
@@ -11,124 +10,45 @@ import type {
   User,
 } from '@mathnet/lms-sdk';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  type MappingEntity,
-  type MappingRow,
-  type MappingWrite,
-  mappingsFor,
-  takenNetworkIds,
-  touchMappings,
-  upsertMappings,
-} from '../store/mapping-store';
-import type { RunCounts, RunError } from '../store/schema';
-import { buildClass, buildEnrollment, buildPerson, emailHashOf, fingerprintOf } from './fact-builder';
+import { mappingsFor, type Runner, takenNetworkIds } from '../store/mapping-store';
+import { buildClass, buildEnrollment, buildPerson, emailHashOf } from './fact-builder';
 import { matchPeople } from './person-matcher';
+import {
+  type ApplyOptions,
+  batches,
+  type Fact,
+  keepReference,
+  type PageOutcome,
+  type RunScope,
+  reconcile,
+  refsOf,
+  zeroCounts,
+} from './reconcile';
 
-/** The run a page belongs to. */
-export interface RunScope {
-  runId: string;
-  connectionId: string;
-  organisationId: string;
-}
-
-/** What applying a page changed. */
-export interface PageOutcome {
-  counts: RunCounts;
-  errors: RunError[];
-}
-
-const zero = (): RunCounts => ({ created: 0, updated: 0, deactivated: 0, unchanged: 0, failed: 0 });
-
-type Fact = { id: string; active: boolean };
+export type { ApplyOptions, PageOutcome, RunScope, SeenIds } from './reconcile';
+export { zeroCounts } from './reconcile';
 
 /**
- * Decides, for facts of one entity type, what is created, updated, deactivated
- * or unchanged against the mappings, writes the mappings, and returns the facts
- * that changed (to emit).
+ * Works out what one pulled page changes: reads the mappings it needs (through
+ * `db`, outside any transaction: it writes nothing) and returns the counts, the
+ * errors, the mappings to write and the facts to emit, which the caller writes
+ * in one transaction with the run's checkpoint (a page that changes nothing
+ * needs no transaction at all).
  */
-async function reconcile<F extends Fact>(
-  tx: Tx,
+export async function applyPage(
+  db: Runner,
   scope: RunScope,
-  entity: MappingEntity,
-  items: { sourceId: string; fact: F }[],
-  existing: Map<string, MappingRow>,
-  counts: RunCounts,
-): Promise<F[]> {
-  const changed: F[] = [];
-  const writes: MappingWrite[] = [];
-  const untouched: string[] = [];
-  for (const { sourceId, fact } of items) {
-    const before = existing.get(sourceId);
-    const fingerprint = fingerprintOf(fact);
-    if (!before) {
-      if (!fact.active) {
-        counts.unchanged += 1;
-        continue;
-      }
-      counts.created += 1;
-    } else if (before.fingerprint === fingerprint && before.active === fact.active) {
-      counts.unchanged += 1;
-      untouched.push(sourceId);
-      continue;
-    } else if (!fact.active) {
-      if (before.active) counts.deactivated += 1;
-      else counts.unchanged += 1;
-    } else {
-      counts.updated += 1;
-    }
-    changed.push(fact);
-    writes.push({
-      entity,
-      sourceId,
-      networkId: fact.id,
-      fingerprint,
-      active: fact.active,
-      detail: fact as unknown as Record<string, unknown>,
-    });
-  }
-  await upsertMappings(tx, scope.connectionId, scope.runId, writes);
-  await touchMappings(tx, scope.connectionId, entity, untouched, scope.runId);
-  return changed;
-}
-
-/** Keeps reference data (sessions, courses, line items) as mappings with their details; no facts, no counts. */
-async function keepReference(
-  tx: Tx,
-  scope: RunScope,
-  entity: MappingEntity,
-  records: { sourcedId: string; status: string }[],
-  detail: (r: never) => Record<string, unknown>,
-) {
-  const existing = await mappingsFor(
-    tx,
-    scope.connectionId,
-    entity,
-    records.map((r) => r.sourcedId),
-  );
-  const writes = records.map((r) => {
-    const d = detail(r as never);
-    return {
-      entity,
-      sourceId: r.sourcedId,
-      networkId: existing.get(r.sourcedId)?.networkId ?? uuidv7(),
-      fingerprint: fingerprintOf(d),
-      active: r.status === 'active',
-      detail: d,
-    };
-  });
-  await upsertMappings(tx, scope.connectionId, scope.runId, writes);
-}
-
-const batches = <T>(items: T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
-
-/** Applies one pulled page in the caller's transaction: mappings, counts, and the facts to emit. */
-export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: PulledPage): Promise<PageOutcome> {
-  const counts = zero();
-  const errors: RunError[] = page.rejected.map((r) => ({ ...r }));
+  page: PulledPage,
+  options: ApplyOptions = {},
+): Promise<PageOutcome> {
+  const outcome: PageOutcome = {
+    counts: zeroCounts(),
+    errors: page.rejected.map((r) => ({ ...r })),
+    writes: [],
+    events: [],
+  };
+  const { counts, errors } = outcome;
+  const emit = (event: PageOutcome['events'][number]) => outcome.events.push(event);
   counts.failed += page.rejected.length;
   const header = {
     runId: scope.runId,
@@ -144,40 +64,65 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
     case 'orgs':
       break;
     case 'academicSessions':
-      await keepReference(tx, scope, 'session', page.records as AcademicSession[], (s: AcademicSession) => ({
-        startDate: s.startDate,
-        endDate: s.endDate,
-      }));
+      await keepReference(
+        db,
+        scope,
+        'session',
+        page.records as AcademicSession[],
+        (s: AcademicSession) => ({
+          startDate: s.startDate,
+          endDate: s.endDate,
+        }),
+        outcome,
+        options,
+      );
       break;
     case 'courses':
-      await keepReference(tx, scope, 'course', page.records as Course[], (c: Course) => ({
-        title: c.title,
-        subjects: c.subjects,
-        grades: c.grades,
-      }));
+      await keepReference(
+        db,
+        scope,
+        'course',
+        page.records as Course[],
+        (c: Course) => ({
+          title: c.title,
+          subjects: c.subjects,
+          grades: c.grades,
+        }),
+        outcome,
+        options,
+      );
       break;
     case 'lineItems':
-      await keepReference(tx, scope, 'lineItem', page.records as LineItem[], (l: LineItem) => ({
-        classSourcedId: l.classSourcedId,
-        max: l.resultValueMax ?? null,
-      }));
+      await keepReference(
+        db,
+        scope,
+        'lineItem',
+        page.records as LineItem[],
+        (l: LineItem) => ({
+          classSourcedId: l.classSourcedId,
+          max: l.resultValueMax ?? null,
+        }),
+        outcome,
+        options,
+      );
       break;
     case 'classes': {
       const classes = page.records as Class[];
       const existing = await mappingsFor(
-        tx,
+        db,
         scope.connectionId,
         'class',
         classes.map((c) => c.sourcedId),
+        false,
       );
       const courses = await mappingsFor(
-        tx,
+        db,
         scope.connectionId,
         'course',
         classes.map((c) => c.courseSourcedId),
       );
       const sessions = await mappingsFor(
-        tx,
+        db,
         scope.connectionId,
         'session',
         classes.flatMap((c) => c.termSourcedIds),
@@ -195,7 +140,7 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
           fact: buildClass(c, existing.get(c.sourcedId)?.networkId ?? uuidv7(), course, terms),
         };
       });
-      const changed = await reconcile<LmsClassFact>(tx, scope, 'class', items, existing, counts);
+      const changed = reconcile<LmsClassFact>('class', items, existing, outcome, options);
       for (const chunk of batches(changed, 1000))
         emit({ type: 'mathnet.lms.classes.synced', data: { ...header, classes: chunk } });
       break;
@@ -203,18 +148,21 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
     case 'users': {
       const users = page.records as User[];
       const existing = await mappingsFor(
-        tx,
+        db,
         scope.connectionId,
         'user',
         users.map((u) => u.sourcedId),
       );
-      const agents = await mappingsFor(
-        tx,
-        scope.connectionId,
+      const agents = await refsOf(
+        db,
+        scope,
+        options,
         'user',
         users.flatMap((u) => u.agentSourcedIds),
       );
-      const fresh = users.filter((u) => !existing.has(u.sourcedId) && u.status === 'active');
+      const fresh = options.replay
+        ? []
+        : users.filter((u) => !existing.has(u.sourcedId) && u.status === 'active');
       const candidates = fresh.map((u) => ({
         sourceId: u.sourcedId,
         givenName: u.givenName,
@@ -222,8 +170,11 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
         birthDate: u.birthDate ?? null,
         emailHash: emailHashOf(u.email),
       }));
-      const matched = await matchPeople(tx, scope.organisationId, candidates, new Set());
-      const taken = await takenNetworkIds(tx, scope.connectionId, 'user', [...matched.values()]);
+      // People this run matched already (their mappings may still be on their way to the table).
+      const matched = await matchPeople(db, scope.organisationId, candidates, new Set(options.claimed));
+      const taken = await takenNetworkIds(db, scope.connectionId, 'user', [...matched.values()]);
+      for (const id of matched.values()) if (!taken.has(id)) options.claimed?.add(id);
+      const built = new Map<string, string>();
       const items: { sourceId: string; fact: LmsPersonFact }[] = [];
       for (const u of users) {
         const matchedId = matched.get(u.sourcedId);
@@ -231,7 +182,7 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
           existing.get(u.sourcedId)?.networkId ?? (matchedId && !taken.has(matchedId) ? matchedId : uuidv7());
         const previous = existing.get(u.sourcedId)?.detail as LmsPersonFact | undefined;
         // A delta row without roles changes the person, not their roles.
-        const built =
+        const person =
           u.roles.length === 0 && previous
             ? {
                 fact: {
@@ -244,15 +195,14 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
                   active: u.status === 'active' && u.enabledUser,
                 },
               }
-            : buildPerson(
-                u,
-                id,
-                (agent) => agents.get(agent)?.networkId ?? items.find((i) => i.sourceId === agent)?.fact.id,
-              );
-        if ('rejected' in built) reject('users', u.sourcedId, built.rejected);
-        else items.push({ sourceId: u.sourcedId, fact: built.fact });
+            : buildPerson(u, id, (agent) => agents.get(agent)?.networkId ?? built.get(agent));
+        if ('rejected' in person) reject('users', u.sourcedId, person.rejected);
+        else {
+          items.push({ sourceId: u.sourcedId, fact: person.fact });
+          built.set(u.sourcedId, person.fact.id);
+        }
       }
-      const changed = await reconcile<LmsPersonFact>(tx, scope, 'user', items, existing, counts);
+      const changed = reconcile<LmsPersonFact>('user', items, existing, outcome, options);
       for (const chunk of batches(changed, 1000))
         emit({ type: 'mathnet.lms.people.synced', data: { ...header, people: chunk } });
       break;
@@ -260,20 +210,23 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
     case 'enrollments': {
       const enrollments = page.records as Enrollment[];
       const existing = await mappingsFor(
-        tx,
+        db,
         scope.connectionId,
         'enrollment',
         enrollments.map((e) => e.sourcedId),
+        false,
       );
-      const classes = await mappingsFor(
-        tx,
-        scope.connectionId,
+      const classes = await refsOf(
+        db,
+        scope,
+        options,
         'class',
         enrollments.map((e) => e.classSourcedId),
       );
-      const users = await mappingsFor(
-        tx,
-        scope.connectionId,
+      const users = await refsOf(
+        db,
+        scope,
+        options,
         'user',
         enrollments.map((e) => e.userSourcedId),
       );
@@ -290,7 +243,7 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
         if ('rejected' in built) reject('enrollments', e.sourcedId, built.rejected);
         else items.push({ sourceId: e.sourcedId, fact: built.fact });
       }
-      const changed = await reconcile<LmsEnrollmentFact>(tx, scope, 'enrollment', items, existing, counts);
+      const changed = reconcile<LmsEnrollmentFact>('enrollment', items, existing, outcome, options);
       for (const chunk of batches(changed, 5000))
         emit({ type: 'mathnet.lms.enrollments.synced', data: { ...header, enrollments: chunk } });
       break;
@@ -298,7 +251,7 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
     case 'results': {
       const results = page.records as Result[];
       const lineItems = await mappingsFor(
-        tx,
+        db,
         scope.connectionId,
         'lineItem',
         results.map((r) => r.lineItemSourcedId),
@@ -306,18 +259,20 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
       const classIds = [...lineItems.values()].map(
         (l) => (l.detail as { classSourcedId: string }).classSourcedId,
       );
-      const classes = await mappingsFor(tx, scope.connectionId, 'class', classIds);
-      const users = await mappingsFor(
-        tx,
-        scope.connectionId,
+      const classes = await refsOf(db, scope, options, 'class', classIds);
+      const users = await refsOf(
+        db,
+        scope,
+        options,
         'user',
         results.map((r) => r.studentSourcedId),
       );
       const existing = await mappingsFor(
-        tx,
+        db,
         scope.connectionId,
         'result',
         results.map((r) => r.sourcedId),
+        false,
       );
       const items: { sourceId: string; fact: LmsGradeFact & Fact }[] = [];
       for (const r of results) {
@@ -347,7 +302,7 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
         };
         items.push({ sourceId: r.sourcedId, fact });
       }
-      const changed = await reconcile(tx, scope, 'result', items, existing, counts);
+      const changed = reconcile('result', items, existing, outcome, options);
       const grades: LmsGradeFact[] = changed
         .filter((f) => f.active)
         .map(({ id: _id, active: _active, ...grade }) => grade);
@@ -356,7 +311,5 @@ export async function applyPage(tx: Tx, emit: Emit, scope: RunScope, page: Pulle
       break;
     }
   }
-  return { counts, errors };
+  return outcome;
 }
-
-export { zero as zeroCounts };

@@ -1,15 +1,20 @@
-import type { LmsClassFact, LmsEnrollmentFact, LmsPersonFact } from '@mathnet/contracts';
 import type { Db, UnitOfWork } from '@mathnet/db';
 import type { Logger } from '@mathnet/kit';
 import type { ImportSource, LmsSession, PulledPage } from '@mathnet/lms-sdk';
 import { eq, sql } from 'drizzle-orm';
-import { type MappingEntity, unseenActive, upsertMappings } from '../store/mapping-store';
+import { upsertMappings } from '../store/mapping-store';
 import { type RunCounts, type RunError, runs } from '../store/schema';
-import { fingerprintOf } from './fact-builder';
-import { applyPage, type RunScope } from './page-applier';
+import { type Deactivatable, deactivateUnseen } from './deactivate-unseen';
+import { MappingStats } from './mapping-stats';
+import { applyPage, type RunScope, type SeenIds } from './page-applier';
+import { readAhead } from './read-ahead';
+import { RefCache } from './ref-cache';
 
 /** Most per-record errors a run report keeps (the count keeps counting). */
 export const maxReportedErrors = 1000;
+
+/** A run that wrote nothing for this long saves its checkpoint anyway (progress shows; a resume redoes less). */
+const checkpointEveryMs = 1000;
 
 type PullName = 'pullRoster' | 'pullCourses' | 'pullGrades';
 
@@ -26,12 +31,7 @@ export interface SyncJob {
   pageSize: number;
 }
 
-const deactivatable: {
-  entity: MappingEntity;
-  pageEntity: PulledPage['entity'];
-  type: string;
-  key: string;
-}[] = [
+const deactivatable: (Deactivatable & { pageEntity: PulledPage['entity'] })[] = [
   {
     entity: 'enrollment',
     pageEntity: 'enrollments',
@@ -54,7 +54,10 @@ function add(into: RunCounts, delta: RunCounts): void {
  * One sync run: pulls page by page and applies each page in its own transaction
  * together with the run's counts and checkpoint (so a record is never half
  * applied, and a crashed run resumes after the last applied page), then — for
- * bulk pulls — deactivates what the LMS no longer has.
+ * bulk pulls — deactivates what the LMS no longer has: the active mappings
+ * whose external ids none of the run's pages had. Which ids the pages had is
+ * kept in memory (a run writes nothing for a record that did not change); a
+ * resumed run reads its applied pages again to know it (`replay`, no writes).
  */
 export async function executeSync(
   db: Db,
@@ -64,73 +67,94 @@ export async function executeSync(
 ): Promise<RunCounts> {
   const { scope, counts, errors, checkpoint } = job;
   const bulkEntities = new Set<string>();
-  for (const pull of job.pulls) {
-    const method = job.session[pull];
-    if (!method) continue;
-    const pageIndex: Record<string, number> = {};
-    const pages = method.call(job.session, {
-      signal: job.signal,
-      pageSize: job.pageSize,
-      ...(job.source ? { source: job.source } : {}),
-    });
-    for await (const page of pages) {
-      job.signal.throwIfAborted();
-      if (page.mode === 'bulk') bulkEntities.add(page.entity);
-      const key = `${pull}:${page.entity}`;
-      pageIndex[key] = (pageIndex[key] ?? 0) + 1;
-      if (pageIndex[key]! <= (checkpoint[key] ?? 0)) continue;
-      await work.run(async (tx, emit) => {
-        const outcome = await applyPage(tx, emit, scope, page);
+  const seen: SeenIds = new Map();
+  const refs = new RefCache();
+  const claimed = new Set<string>();
+  const stats = new MappingStats(db);
+  await stats.refresh();
+  // The checkpoint in the run row, with the counts and errors up to it, may lag the pages
+  // compared here: a page that changes nothing has nothing to lose, and a resumed run
+  // compares it again from the saved counts.
+  let savedAt = Date.now();
+  let unsaved = false;
+  const progress = () => ({ counts: { ...counts }, errors: errors.slice(), checkpoint: { ...checkpoint } });
+  const save = (state: ReturnType<typeof progress>) =>
+    db
+      .update(runs)
+      .set({ ...state, heartbeatAt: sql`now()` })
+      .where(eq(runs.id, scope.runId));
+  // The page being committed while the next one is worked out (a page of the same entity
+  // type: its records are others, and what it tells later pages is in `refs`/`claimed`).
+  let committing: { entity: string; done: Promise<void> } | undefined;
+  const settle = async () => {
+    const pending = committing;
+    committing = undefined;
+    await pending?.done;
+  };
+  try {
+    for (const pull of job.pulls) {
+      const method = job.session[pull];
+      if (!method) continue;
+      const pageIndex: Record<string, number> = {};
+      const pages = method.call(job.session, {
+        signal: job.signal,
+        pageSize: job.pageSize,
+        ...(job.source ? { source: job.source } : {}),
+      });
+      // The connector reads the next page while this one is applied.
+      for await (const page of readAhead(pages)) {
+        job.signal.throwIfAborted();
+        if (page.mode === 'bulk') bulkEntities.add(page.entity);
+        const key = `${pull}:${page.entity}`;
+        const index = (pageIndex[key] ?? 0) + 1;
+        pageIndex[key] = index;
+        // Another entity type reads what the pages before wrote (classes their courses).
+        if (committing && committing.entity !== key) await settle();
+        const replay = index <= (checkpoint[key] ?? 0);
+        // Applied before a crash: only which records it had matters now.
+        const outcome = await applyPage(db, scope, page, { seen, refs, claimed, replay });
+        if (replay) continue;
+
         add(counts, outcome.counts);
         for (const e of outcome.errors) if (errors.length < maxReportedErrors) errors.push(e);
-        checkpoint[key] = pageIndex[key]!;
-        await tx
-          .update(runs)
-          .set({ counts, errors, checkpoint, heartbeatAt: sql`now()` })
-          .where(eq(runs.id, scope.runId));
-      });
+        checkpoint[key] = index;
+        unsaved = true;
+        const state = progress();
+        if (outcome.writes.length > 0 || outcome.events.length > 0) {
+          await settle();
+          // The page's mappings, its facts and the checkpoint after it: all or nothing.
+          const done = work
+            .run(async (tx, emit) => {
+              await upsertMappings(tx, scope.connectionId, scope.runId, outcome.writes);
+              for (const event of outcome.events) emit(event);
+              await tx
+                .update(runs)
+                .set({ ...state, heartbeatAt: sql`now()` })
+                .where(eq(runs.id, scope.runId));
+            })
+            .then(() => stats.wrote(outcome.writes.length));
+          done.catch(() => undefined); // awaited by settle(); a failure fails the run there
+          committing = { entity: key, done };
+          savedAt = Date.now();
+          unsaved = false;
+        } else if (Date.now() - savedAt >= checkpointEveryMs) {
+          await settle();
+          await save(state);
+          savedAt = Date.now();
+          unsaved = false;
+        }
+      }
     }
+    await settle();
+  } finally {
+    // A failed run still waits for its last commit, so nothing writes after it returns.
+    await committing?.done.catch(() => undefined);
   }
-  for (const { entity, pageEntity, type, key } of deactivatable) {
-    if (!bulkEntities.has(pageEntity)) continue;
-    for (;;) {
-      job.signal.throwIfAborted();
-      const done = await work.run(async (tx, emit) => {
-        const gone = await unseenActive(tx, scope.connectionId, entity, scope.runId, 1000);
-        if (gone.length === 0) return true;
-        const facts = gone.map((m) => ({
-          ...(m.detail as unknown as LmsPersonFact | LmsClassFact | LmsEnrollmentFact),
-          id: m.networkId,
-          active: false,
-        }));
-        await upsertMappings(
-          tx,
-          scope.connectionId,
-          scope.runId,
-          gone.map((m, i) => ({
-            entity,
-            sourceId: m.sourceId,
-            networkId: m.networkId,
-            fingerprint: fingerprintOf(facts[i]!),
-            active: false,
-            detail: facts[i] as unknown as Record<string, unknown>,
-          })),
-        );
-        emit({
-          type,
-          data: {
-            runId: scope.runId,
-            connectionId: scope.connectionId,
-            organisationId: scope.organisationId,
-            [key]: facts,
-          },
-        });
-        counts.deactivated += gone.length;
-        await tx.update(runs).set({ counts, heartbeatAt: sql`now()` }).where(eq(runs.id, scope.runId));
-        return false;
-      });
-      if (done) break;
-    }
+  if (unsaved) await save(progress());
+  for (const what of deactivatable) {
+    if (!bulkEntities.has(what.pageEntity)) continue;
+    await deactivateUnseen(db, work, scope, what, seen.get(what.entity) ?? new Set(), counts, job.signal);
+    seen.delete(what.entity);
   }
   logger.info({ runId: scope.runId, counts }, 'sync run applied');
   return counts;
