@@ -65,6 +65,27 @@ export const enrollmentEventSchema = z.object({
   version: z.number().int().positive(),
 });
 
+/** Most enrollments one {@link enrollmentsChangedSchema} event carries (an LMS batch holds at most 5,000 facts). */
+export const maxEnrollmentsPerBatchEvent = 5000;
+
+/**
+ * `mathnet.courses.enrollments.changed`: the enrollments one batch changed (an LMS sync
+ * batch applied in one transaction), announced once instead of one
+ * `mathnet.courses.enrollment.<status>` per enrollment (ADR 0007). Each item is exactly what
+ * that per-record event would carry, its `status` naming the step (`enrolled`, `withdrawn`,
+ * `completed`, ...); an enrollment appears at most once per event. Changes made through the
+ * API keep their per-record events, so a consumer of `enrollment.<status>` subscribes to
+ * this type too and treats each item as that event.
+ */
+export const enrollmentsChangedSchema = z.object({
+  enrollments: z.array(enrollmentEventSchema).min(1).max(maxEnrollmentsPerBatchEvent),
+  /** What made the change: the LMS connection and the sync run whose batch it was. */
+  source: z.object({
+    connectionId: z.string().uuid(),
+    runId: z.string().uuid(),
+  }),
+});
+
 export const routeApprovedSchema = z.object({
   id: z.string().uuid(),
   studentId: z.string().uuid(),
@@ -89,6 +110,7 @@ export const creditDecidedSchema = z.object({
 
 export type OfferingEvent = z.infer<typeof offeringEventSchema>;
 export type EnrollmentEvent = z.infer<typeof enrollmentEventSchema>;
+export type EnrollmentsChanged = z.infer<typeof enrollmentsChangedSchema>;
 
 export const coursesEvents = {
   'mathnet.courses.offering.published': offeringEventSchema,
@@ -102,6 +124,7 @@ export const coursesEvents = {
   'mathnet.courses.enrollment.withdrawn': enrollmentEventSchema,
   'mathnet.courses.enrollment.completed': enrollmentEventSchema,
   'mathnet.courses.enrollment.failed': enrollmentEventSchema,
+  'mathnet.courses.enrollments.changed': enrollmentsChangedSchema,
   'mathnet.courses.route.approved': routeApprovedSchema,
   'mathnet.courses.credit.decided': creditDecidedSchema,
 } as const;

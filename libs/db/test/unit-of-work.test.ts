@@ -147,6 +147,27 @@ describe('UnitOfWork', () => {
     expect(row?.traceparent).to.equal('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
   });
 
+  it('writes many events in emit order, each with its own subject and data intact', async () => {
+    const tricky = ['a"b', 'c,d', '{x}', 'e\\f', "it's", 'Ёлка 🎄', 'NULL', '', ' spaced '];
+    const emitted = Array.from({ length: 1200 }, (_, i) => ({
+      type: i % 2 ? 'mathnet.dbtest.item.created' : 'mathnet.dbtest.item.counted',
+      ...(i % 3 ? { subject: `${tricky[i % tricky.length]}-${i}` } : {}),
+      data:
+        i % 5 === 0
+          ? [i, null, { nested: { text: tricky[i % tricky.length] } }]
+          : { name: tricky[i % tricky.length], i, ok: i % 2 === 0, none: null },
+    }));
+    await uow.run(async (_tx, emit) => {
+      for (const event of emitted) emit(event);
+    });
+    const rows = await database.handle.db.select().from(outbox).orderBy(outbox.seq);
+    expect(rows.map((r) => [r.type, r.subject, r.data])).to.deep.equal(
+      emitted.map((e) => [e.type, e.subject ?? null, e.data]),
+    );
+    expect(new Set(rows.map((r) => r.id)).size).to.equal(emitted.length);
+    expect(wakes).to.equal(1);
+  });
+
   it('refuses an emit after the work finished', async () => {
     let late: ((event: ReturnType<typeof itemCreated>) => void) | undefined;
     await uow.run(async (_tx, emit) => {

@@ -1,14 +1,16 @@
-import type { Tx } from '@mathnet/db';
-import { and, asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { type EnrollmentEvent, maxEnrollmentsPerBatchEvent } from '@mathnet/contracts';
+import type { Emit, Tx } from '@mathnet/db';
+import { asc, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { EnrollmentRow } from '../store/enrollment-store';
-import { enrollments, offerings } from '../store/schema';
+import { enrollmentSteps, enrollments, offerings } from '../store/schema';
 
 /*
  * What the LMS fact handlers (lms-classes, lms-enrollments, lms-grades) share: the batch
- * header, locks taken in one order (offerings, then enrollments, each by id) and
- * set-based writes, so a batch of thousands of facts is a handful of statements.
+ * header, reads without locks to find what a batch changes, then locks on just that in one
+ * order (offerings, then enrollments, each by id), and set-based writes (`unnest`: one bind
+ * parameter per column), so a batch of thousands of facts is a handful of statements.
  */
 
 /** The actor of every change made from an LMS: lms-bridge pushes nothing back that this actor made. */
@@ -26,6 +28,8 @@ export interface LmsFactCounts {
 /** The header of a batch, as the handlers need it. */
 export interface LmsBatch {
   connectionId: string;
+  /** The sync run whose batch this is. */
+  runId: string;
   /** The school whose LMS this is. */
   organisationId: string;
   /** True on the delivery's last attempt: facts about offerings still unknown are then skipped, not retried. */
@@ -35,11 +39,14 @@ export interface LmsBatch {
 /** Zero counts, to add to. */
 export const noCounts = (): LmsFactCounts => ({ changed: 0, unchanged: 0, skipped: 0 });
 
+/** The distinct ids as one uuid[] parameter, whatever their number (drizzle would bind each id). */
+export const uuids = (ids: Iterable<string>) => sql`${sql.param([...new Set(ids)])}::uuid[]`;
+
 /**
- * Locks the offerings in id order. With `batch`, an offering not known yet is an error to
- * retry (its classes batch may still be on its way), until the last attempt, which skips it.
+ * Reads the offerings without locking them. With `batch`, an offering not known yet is an error
+ * to retry (its classes batch may still be on its way), until the last attempt, which skips it.
  */
-export async function lockOfferings(
+export async function readOfferings(
   tx: Tx,
   ids: string[],
   batch?: LmsBatch,
@@ -49,9 +56,7 @@ export async function lockOfferings(
     ? await tx
         .select()
         .from(offerings)
-        .where(inArray(offerings.id, unique))
-        .orderBy(asc(offerings.id))
-        .for('update')
+        .where(sql`${offerings.id} = any(${uuids(unique)})`)
     : [];
   const found = new Map(rows.map((r) => [r.id, r]));
   const missing = unique.filter((id) => !found.has(id));
@@ -63,30 +68,123 @@ export async function lockOfferings(
   return found;
 }
 
-/** Locks, in id order, the enrollments matching `where` among the facts' offerings and learners. */
-export async function lockEnrollments(
+/**
+ * Locks the offerings in id order (the first lock a change of seats, teachers or an enrollment
+ * takes, as in the enrollment workflow) and returns them as they are now.
+ */
+export async function lockOfferings(tx: Tx, ids: Iterable<string>): Promise<Map<string, OfferingRow>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(offerings)
+    .where(sql`${offerings.id} = any(${uuids(unique)})`)
+    .orderBy(asc(offerings.id))
+    .for('update');
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** A learner in an offering. */
+export interface Pair {
+  offeringId: string;
+  personId: string;
+}
+
+/** The key of a learner's place in an offering. */
+export const pairKey = (offeringId: string, personId: string) => `${offeringId}|${personId}`;
+
+/**
+ * In one statement, the enrollments with the given ids and those of the learners in the
+ * offerings (`pairs`, exact pairs) whose status is among `statuses`; with `lock`, locked in id
+ * order (call it only under the offerings' locks: offerings first, then enrollments).
+ */
+export async function findEnrollments(
   tx: Tx,
-  facts: { offeringId: string; personId: string }[],
-  where: SQL,
+  query: { ids?: string[]; pairs?: Pair[]; statuses?: readonly string[]; lock?: boolean },
 ): Promise<EnrollmentRow[]> {
-  if (facts.length === 0) return [];
-  return tx
+  const ids = query.ids ?? [];
+  const pairs = query.pairs ?? [];
+  if (ids.length === 0 && (pairs.length === 0 || query.statuses?.length === 0)) return [];
+  const byPair = sql`select x.id from ${enrollments} x
+    join unnest(${sql.param(pairs.map((p) => p.offeringId))}::uuid[], ${sql.param(pairs.map((p) => p.personId))}::uuid[])
+      as p(offering_id, student_id)
+      on x.offering_id = p.offering_id and x.student_id = p.student_id
+    ${query.statuses ? sql`where x.status = any(${sql.param([...query.statuses])}::text[])` : sql``}`;
+  const wanted = pairs.length
+    ? ids.length
+      ? sql`select id from ${enrollments} where id = any(${uuids(ids)}) union ${byPair}`
+      : byPair
+    : sql`select id from ${enrollments} where id = any(${uuids(ids)})`;
+  const select = tx
     .select()
     .from(enrollments)
-    .where(
-      and(
-        inArray(enrollments.offeringId, [...new Set(facts.map((f) => f.offeringId))]),
-        inArray(enrollments.studentId, [...new Set(facts.map((f) => f.personId))]),
-        where,
-      ),
-    )
-    .orderBy(asc(enrollments.id))
-    .for('update');
+    .where(sql`${enrollments.id} in (${wanted})`)
+    .orderBy(asc(enrollments.id));
+  return query.lock ? select.for('update') : select;
 }
 
 /** Whether the offering is an LMS class of the batch's school (the only offerings classes and enrollments change). */
 export const isLmsOfferingOf = (o: OfferingRow, batch: LmsBatch) =>
   o.origin === 'lms' && o.providerId === batch.organisationId;
+
+/**
+ * `unnest($1::type1[], $2::type2[], …) as v(name1, name2, …)`: many rows as a relation,
+ * one bind parameter per column whatever the number of rows (scalar column types only).
+ */
+export function unnestRows<T>(
+  rows: T[],
+  columns: Record<string, [type: string, value: (row: T) => unknown]>,
+) {
+  const names = Object.keys(columns);
+  const arrays = Object.values(columns).map(
+    ([type, value]) => sql`${sql.param(rows.map(value))}::${sql.raw(type)}[]`,
+  );
+  return sql`unnest(${sql.join(arrays, sql`, `)}) as v(${sql.raw(names.join(', '))})`;
+}
+
+/** Changes seats by deltas in one statement; run under the offerings' locks (exact counts). */
+export async function changeSeats(tx: Tx, deltas: Map<string, number>): Promise<void> {
+  const rows = [...deltas].filter(([, delta]) => delta !== 0);
+  if (rows.length === 0) return;
+  await tx.execute(sql`update ${offerings} set enrolled_count = enrolled_count + v.delta
+    from ${unnestRows(rows, { id: ['uuid', ([id]) => id], delta: ['int', ([, delta]) => delta] })}
+    where ${offerings.id} = v.id`);
+}
+
+/** One step of an enrollment's audit trail, as the LMS handlers write them. */
+export interface LmsStep {
+  enrollmentId: string;
+  action: string;
+  from: string | null;
+  to: string;
+}
+
+/** Writes the steps of one batch in one statement, all by the batch's actor at `at`. */
+export async function insertSteps(tx: Tx, steps: LmsStep[], actorId: string, at: Date): Promise<void> {
+  if (steps.length === 0) return;
+  await tx.execute(sql`insert into ${enrollmentSteps} (enrollment_id, action, from_status, to_status, actor_id, at)
+    select v.enrollment_id, v.action, v.from_status, v.to_status, ${actorId}, ${at.toISOString()}::timestamptz
+    from ${unnestRows(steps, {
+      enrollment_id: ['uuid', (s) => s.enrollmentId],
+      action: ['text', (s) => s.action],
+      from_status: ['text', (s) => s.from],
+      to_status: ['text', (s) => s.to],
+    })}`);
+}
+
+/**
+ * Announces the enrollments a batch changed as `mathnet.courses.enrollments.changed` (ADR 0007):
+ * one event per batch, carrying each enrollment as its per-record event would.
+ */
+export function emitEnrollmentsChanged(emit: Emit, batch: LmsBatch, items: EnrollmentEvent[]): void {
+  for (const part of chunks(items, maxEnrollmentsPerBatchEvent)) {
+    emit({
+      type: 'mathnet.courses.enrollments.changed',
+      subject: batch.organisationId,
+      data: { enrollments: part, source: { connectionId: batch.connectionId, runId: batch.runId } },
+    });
+  }
+}
 
 /**
  * One UPDATE for many rows, each with its own values: `columns` maps a column to its SQL type,

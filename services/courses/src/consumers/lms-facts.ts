@@ -29,7 +29,9 @@ const schemas = {
  * lms-bridge's batches. Each batch is one transaction with its inbox row and the
  * outbox rows of its events (a redelivery has no second effect). Only offerings of
  * origin 'lms' of the batch's school are changed by classes and enrollments; grades
- * complete enrollments in any offering that school provides. Unchanged facts emit nothing.
+ * complete enrollments in any offering that school provides. Unchanged facts emit nothing;
+ * the enrollments a batch changed are announced in one `mathnet.courses.enrollments.changed`
+ * (ADR 0007), offerings one event each.
  */
 export async function subscribeLmsFacts(
   bus: EventBus,
@@ -65,6 +67,7 @@ function batchOf(event: CloudEvent, lastAttempt: boolean): (tx: Tx, emit: Emit) 
   const data = parsed.data;
   const batch: LmsBatch = {
     connectionId: data.connectionId,
+    runId: data.runId,
     organisationId: data.organisationId,
     lastAttempt,
   };
