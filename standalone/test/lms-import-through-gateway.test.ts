@@ -33,7 +33,9 @@ const school = generateDistrict({
 const users = [...school.records('users')] as User[];
 const enrollments = [...school.records('enrollments')] as Enrollment[];
 /** Results that complete their enrollment when pulled back (as the bridge reads them). */
-const completions = [...school.records('results')].filter((r) => r.status === 'active' && (r.completed ?? r.scoreStatus === 'fully graded')).length;
+const completions = [...school.records('results')].filter(
+  (r) => r.status === 'active' && (r.completed ?? r.scoreStatus === 'fully graded'),
+).length;
 
 describe('OneRoster import through the gateway (standalone, in process)', function () {
   this.timeout(180_000);
@@ -200,17 +202,45 @@ describe('OneRoster import through the gateway (standalone, in process)', functi
   it('imports the same zip again: zero changes, no change events', async () => {
     // First let the first import's own consequences finish arriving on the bus.
     const ofSchool = (e: { data: unknown }) => JSON.stringify(e.data).includes(schoolId);
-    await events.waitForCount(
+    // Registry announces the LMS-made people in one people.changed event per batch (ADR 0007), none per person.
+    const peopleBatch = (e: { type: string; subject?: string }) =>
+      e.type === 'mathnet.registry.people.changed' && e.subject === schoolId;
+    const registeredPeople = () =>
+      new Set(
+        events.events
+          .filter(peopleBatch)
+          .flatMap((e) => (e.data as { people: { change: string; person: { id: string } }[] }).people)
+          .filter((p) => p.change === 'registered')
+          .map((p) => p.person.id),
+      ).size;
+    // 400 students and 30 teachers from the LMS; the coordinator made through the API has her own person.registered.
+    while (registeredPeople() < 430) {
+      await events.waitForCount(peopleBatch, events.events.filter(peopleBatch).length + 1, 60_000);
+    }
+    expect(registeredPeople()).to.equal(430);
+    const singles = events.events.filter(
       (e) => e.type === 'mathnet.registry.person.registered' && ofSchool(e),
-      431,
-      60_000,
     );
-    await events.waitForCount(
-      (e) => e.type === 'mathnet.courses.enrollment.enrolled' && ofSchool(e),
-      enrollments.filter((x) => x.role === 'student').length,
-      60_000,
-    );
-    await events.waitForCount((e) => e.type === 'mathnet.courses.enrollment.completed' && ofSchool(e), completions, 60_000);
+    expect(singles.map((e) => (e.data as { familyName: string }).familyName)).to.deep.equal(['Админова']);
+    // Courses announces an LMS batch's enrollments in one enrollments.changed per batch (ADR 0007), none per record.
+    const enrollmentsBatch = (e: { type: string; subject?: string }) =>
+      e.type === 'mathnet.courses.enrollments.changed' && e.subject === schoolId;
+    const announced = (status: string) =>
+      new Set(
+        events.events
+          .filter(enrollmentsBatch)
+          .flatMap((e) => (e.data as { enrollments: { id: string; status: string }[] }).enrollments)
+          .filter((x) => x.status === status)
+          .map((x) => x.id),
+      ).size;
+    const studentEnrollments = enrollments.filter((x) => x.role === 'student').length;
+    while (announced('enrolled') < studentEnrollments || announced('completed') < completions) {
+      await events.waitForCount(enrollmentsBatch, events.events.filter(enrollmentsBatch).length + 1, 60_000);
+    }
+    expect([announced('enrolled'), announced('completed')]).to.deep.equal([studentEnrollments, completions]);
+    expect(
+      events.events.filter((e) => e.type.startsWith('mathnet.courses.enrollment.') && ofSchool(e)),
+    ).to.deep.equal([]);
     await events.waitForCount(
       (e) => e.type === 'mathnet.courses.offering.published' && ofSchool(e),
       12,

@@ -60,13 +60,37 @@ export const personSnapshotSchema = z.object({
   version: z.number().int().positive(),
 });
 
+/** What happened to one person of a batch: the verb its own `person.*` event would have had. */
+export const personChanges = ['registered', 'updated'] as const;
+
+/** One person of a `people.changed` batch: the same snapshot `person.registered` / `person.updated` carry. */
+export const personChangeSchema = z.object({
+  change: z.enum(personChanges),
+  person: personSnapshotSchema,
+});
+
+/**
+ * `mathnet.registry.people.changed`: the people one batch changed (an LMS sync page), announced
+ * as one event instead of one `person.*` event each (ADR 0007). Each person appears at most once;
+ * consumers apply every snapshot exactly as they apply `person.registered` / `person.updated`,
+ * keeping the highest `version` they saw, so batch and single events may interleave in any order.
+ */
+export const peopleChangedSchema = z.object({
+  people: z.array(personChangeSchema).min(1).max(1000),
+  /** What made the changes, when it was an LMS sync run. */
+  source: z.object({ runId: z.string().uuid(), connectionId: z.string().uuid() }).optional(),
+});
+
 export type OrganisationSnapshot = z.infer<typeof organisationSnapshotSchema>;
 export type PersonSnapshot = z.infer<typeof personSnapshotSchema>;
 export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
+export type PersonChange = z.infer<typeof personChangeSchema>;
+export type PeopleChanged = z.infer<typeof peopleChangedSchema>;
 
 export const registryEvents = {
   'mathnet.registry.organisation.registered': organisationSnapshotSchema,
   'mathnet.registry.organisation.updated': organisationSnapshotSchema,
   'mathnet.registry.person.registered': personSnapshotSchema,
   'mathnet.registry.person.updated': personSnapshotSchema,
+  'mathnet.registry.people.changed': peopleChangedSchema,
 } as const;

@@ -1,7 +1,8 @@
-import { createEvent } from '@mathnet/contracts';
+import { createEvent, type PersonSnapshot } from '@mathnet/contracts';
 import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
+import { registryReadModelGroup } from '../src/consumers/registry-read-model';
 import { inbox, personView } from '../src/store/schema';
 import { type CoursesHarness, startCourses } from './courses-harness';
 
@@ -52,6 +53,138 @@ describe('read models from registry events', function () {
     expect(row?.version).to.equal(3);
     expect(row?.roles[0]?.grade).to.equal(11);
     expect(row?.homeSchoolId).to.equal('01890000-0000-7000-8000-000000000001');
+  });
+});
+
+describe('read model from registry people batches (mathnet.registry.people.changed)', function () {
+  this.timeout(60_000);
+  let h: CoursesHarness;
+  before(async () => {
+    h = await startCourses('read-model-batch');
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  const school = '01890000-0000-7000-8000-000000000001';
+  const otherSchool = '01890000-0000-7000-8000-000000000002';
+  const snapshot = (id: string, version: number, grade: number, givenName = 'Мария'): PersonSnapshot => ({
+    id,
+    givenName,
+    familyName: 'Соколова',
+    middleName: null,
+    birthDate: '2009-01-01',
+    emailHash: null,
+    roles: [{ role: 'student', organisationId: school, grade }],
+    status: 'active',
+    version,
+  });
+  const batchEvent = (people: PersonSnapshot[]) =>
+    createEvent({
+      source: '/mathnet/registry',
+      type: 'mathnet.registry.people.changed',
+      subject: school,
+      data: {
+        people: people.map((person) => ({ change: person.version === 1 ? 'registered' : 'updated', person })),
+      },
+    });
+  const singleEvent = (person: PersonSnapshot) =>
+    createEvent({
+      source: '/mathnet/registry',
+      type: person.version === 1 ? 'mathnet.registry.person.registered' : 'mathnet.registry.person.updated',
+      subject: person.id,
+      data: person,
+    });
+  /** Publishes one event (`times` deliveries) and waits until the read model handled it. */
+  const deliver = async (event: ReturnType<typeof createEvent>, times = 1) => {
+    for (let i = 0; i < times; i++) await h.bus.publish([event]);
+    const outcomes = await h.handled(registryReadModelGroup, event.id, times);
+    return outcomes.map((o) => o.ok);
+  };
+  const view = async (ids: string[]) =>
+    new Map(
+      (await h.database.db.select().from(personView).where(inArray(personView.id, ids))).map((r) => [
+        r.id,
+        r,
+      ]),
+    );
+
+  it('applies a whole batch: every person, with roles and home school, one inbox row', async () => {
+    const people = Array.from({ length: 300 }, (_, i) => snapshot(uuidv7(), 1, 1 + (i % 11), `Ученик ${i}`));
+    people[1] = { ...people[1]!, middleName: null, birthDate: null, roles: [] };
+    const event = batchEvent(people);
+    expect(await deliver(event)).to.deep.equal([true]);
+    const rows = await view(people.map((p) => p.id));
+    expect(rows.size).to.equal(300);
+    expect(rows.get(people[0]!.id)).to.deep.include({
+      givenName: 'Ученик 0',
+      familyName: 'Соколова',
+      birthDate: '2009-01-01',
+      homeSchoolId: school,
+      status: 'active',
+      version: 1,
+    });
+    expect(rows.get(people[0]!.id)?.roles).to.deep.equal([
+      { role: 'student', organisationId: school, grade: 1 },
+    ]);
+    expect(rows.get(people[1]!.id)).to.deep.include({ birthDate: null, homeSchoolId: null, roles: [] });
+    expect(rows.get(people[299]!.id)?.roles[0]?.grade).to.equal(1 + (299 % 11));
+    const inboxRows = await h.database.db.select().from(inbox).where(eq(inbox.eventId, event.id));
+    expect(inboxRows).to.have.length(1);
+  });
+
+  it('keeps the newest version across batches and single events, duplicated and out of order', async () => {
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    const newer = batchEvent([snapshot(a, 2, 11), snapshot(b, 1, 7)]);
+    const older = batchEvent([snapshot(a, 1, 10), snapshot(c, 1, 5)]);
+    // c listed twice in one batch: the higher version wins, whatever its position.
+    const twice = batchEvent([snapshot(c, 3, 6), snapshot(b, 2, 8), snapshot(c, 2, 9)]);
+    // a's newest version comes alone (a change through registry's API), before the batches.
+    expect(
+      await deliver(
+        singleEvent({
+          ...snapshot(a, 3, 9),
+          roles: [{ role: 'student', organisationId: otherSchool, grade: 9 }],
+        }),
+      ),
+    ).to.deep.equal([true]);
+    expect(await deliver(newer)).to.deep.equal([true]);
+    expect(await deliver(older)).to.deep.equal([true]);
+    expect(await deliver(newer, 2)).to.deep.equal([true, true]);
+    expect(await deliver(twice)).to.deep.equal([true]);
+    // An old single event after the batch does not roll b back either.
+    expect(await deliver(singleEvent(snapshot(b, 1, 7)))).to.deep.equal([true]);
+    const rows = await view([a, b, c]);
+    expect(rows.get(a)).to.deep.include({ version: 3, homeSchoolId: otherSchool });
+    expect(rows.get(a)?.roles[0]?.grade).to.equal(9);
+    expect(rows.get(b)).to.deep.include({ version: 2 });
+    expect(rows.get(b)?.roles[0]?.grade).to.equal(8);
+    expect(rows.get(c)).to.deep.include({ version: 3 });
+    expect(rows.get(c)?.roles[0]?.grade).to.equal(6);
+    const inboxRows = await h.database.db
+      .select()
+      .from(inbox)
+      .where(inArray(inbox.eventId, [newer.id, older.id, twice.id]));
+    expect(inboxRows).to.have.length(3);
+  });
+
+  it('parks a batch with one person breaking the contract, writing none of it', async () => {
+    const good = snapshot(uuidv7(), 1, 10);
+    const event = createEvent({
+      source: '/mathnet/registry',
+      type: 'mathnet.registry.people.changed',
+      data: {
+        people: [
+          { change: 'registered', person: good },
+          { change: 'registered', person: { id: 'nope' } },
+        ],
+      },
+    });
+    await h.bus.publish([event]);
+    const [outcome] = await h.handled(registryReadModelGroup, event.id);
+    expect(outcome?.ok).to.equal(false);
+    expect(String(outcome?.error)).to.match(/breaks its contract/);
+    expect((await view([good.id])).size).to.equal(0);
   });
 });
 

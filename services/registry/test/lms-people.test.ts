@@ -1,13 +1,20 @@
 import { createEventBus, type EventBus, type EventRecorder, recordEvents } from '@mathnet/bus';
-import { type CloudEvent, createEvent, type LmsPersonFact } from '@mathnet/contracts';
+import {
+  type CloudEvent,
+  createEvent,
+  eventDataSchemas,
+  type LmsPersonFact,
+  type PeopleChanged,
+} from '@mathnet/contracts';
 import { createDatabase, type DatabaseHandle } from '@mathnet/db';
 import { createLogger, listen, type RunningServer } from '@mathnet/kit';
 import { createTestBus, createTestDatabase, type TestDatabase } from '@mathnet/testkit';
 import { expect } from 'chai';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { v4 as uuidv4 } from 'uuid';
-import { lmsPeopleGroup } from '../src/consumers/lms-people';
+import { lmsPeopleGroup, peopleChangedType } from '../src/consumers/lms-people';
 import { createRegistryService, type RegistryService } from '../src/service';
+import { emailHashOf } from '../src/store/person-store';
 import { outbox } from '../src/store/schema';
 import { adminEmail, adminPassword, client } from './registry-harness';
 
@@ -156,15 +163,42 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
     active: true,
     ...overrides,
   });
-  /** The verbs of the person events in registry's outbox for one person, in order: what was (or will be) published. */
+  /**
+   * What registry's outbox announced (or will publish) about one person, in order: the change of
+   * each `people.changed` batch event listing them, and `single:<verb>` for a per-person event
+   * (an LMS batch must emit none of those).
+   */
   const emitted = async (id: string) => {
     const rows = await database.db
-      .select({ type: outbox.type })
+      .select({ type: outbox.type, subject: outbox.subject, data: outbox.data })
       .from(outbox)
-      .where(eq(outbox.subject, id))
+      .where(or(eq(outbox.type, peopleChangedType), eq(outbox.subject, id)))
       .orderBy(outbox.seq);
-    return rows.map((r) => r.type.split('.').pop());
+    return rows.flatMap((r) =>
+      r.type === peopleChangedType
+        ? (r.data as PeopleChanged).people.filter((p) => p.person.id === id).map((p) => p.change)
+        : [`single:${r.type.split('.').pop()}`],
+    );
   };
+  /** The batch events registry's outbox holds for one LMS batch (by its run id). */
+  const batchEventsOf = async (event: CloudEvent) => {
+    const runId = (event.data as { runId: string }).runId;
+    const rows = await database.db
+      .select({ type: outbox.type, subject: outbox.subject, data: outbox.data })
+      .from(outbox)
+      .where(and(eq(outbox.type, peopleChangedType), sql`${outbox.data}->'source'->>'runId' = ${runId}`))
+      .orderBy(outbox.seq);
+    return rows.map((r) => ({ subject: r.subject, data: r.data as PeopleChanged }));
+  };
+  /** Waits until the batch event listing this person in this version is published on the bus. */
+  const published = (id: string, version: number) =>
+    events.waitFor(
+      (e) =>
+        e.type === peopleChangedType &&
+        (e.data as PeopleChanged).people.some((p) => p.person.id === id && p.person.version === version),
+    );
+  const changeOf = (e: CloudEvent, id: string) =>
+    (e.data as PeopleChanged).people.find((p) => p.person.id === id);
   const person = async (id: string) => {
     const res = await api.call('GET', `/v1/people/${id}`, { token: admin });
     expect(res.status).to.equal(200);
@@ -208,12 +242,69 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
     ]);
     expect(oleg.contacts).to.equal(null);
     expect((await person(parent.id)).roles[0]).to.include({ role: 'parent', studentId: student.id });
-    const registered = await events.waitFor(
-      (e) => e.type === 'mathnet.registry.person.registered' && e.subject === student.id,
-    );
-    expect(registered.data).to.include({ id: student.id, version: 1, status: 'active' });
-    expect((registered.data as { emailHash: string }).emailHash).to.match(/^[0-9a-f]{64}$/);
+    const registered = changeOf(await published(student.id, 1), student.id);
+    expect(registered?.change).to.equal('registered');
+    expect(registered?.person).to.include({ id: student.id, version: 1, status: 'active' });
+    expect(registered?.person.emailHash).to.match(/^[0-9a-f]{64}$/);
     expect(await emitted(student.id)).to.deep.equal(['registered']);
+  });
+
+  it('announces a batch as one people.changed event: each registered or updated person once, with the snapshot the API shows', async () => {
+    const unchanged = fact({ givenName: 'Вера' });
+    await sync([unchanged]);
+    const viaApi = await api.call('POST', '/v1/people', {
+      token: admin,
+      body: {
+        givenName: 'Павел',
+        familyName: 'Лебедев',
+        roles: [{ role: 'teacher', organisationId: schoolB }],
+        account: { email: 'pavel@mathnet.example', password: 'password-123' },
+      },
+    });
+    expect(viaApi.status).to.equal(201);
+    const known = fact({
+      id: viaApi.body.id,
+      givenName: 'Павел',
+      familyName: 'Лебедев',
+      roles: [{ role: 'teacher', grade: null, classLetter: null, studentId: null }],
+    });
+    const fresh = fact({ givenName: 'Глеб', email: 'gleb@school.example' });
+    const singlesBefore = await emitted(known.id);
+    const batch = await sync([unchanged, fresh, known, fresh]);
+    const [only, ...more] = await batchEventsOf(batch);
+    expect(more, 'one event per applied batch').to.have.length(0);
+    expect(only!.subject).to.equal(schoolA);
+    expect(only!.data.source).to.deep.equal({ runId: (batch.data as { runId: string }).runId, connectionId });
+    expect(eventDataSchemas[peopleChangedType].safeParse(only!.data).success).to.equal(true);
+    // The snapshot a per-person event would have carried: the API's person minus contacts, plus the e-mail hash.
+    const snapshotOf = async (id: string) => {
+      const p = await person(id);
+      return {
+        id,
+        givenName: p.givenName,
+        familyName: p.familyName,
+        middleName: p.middleName,
+        birthDate: p.birthDate,
+        emailHash: emailHashOf(p.account?.email ?? p.contacts?.email),
+        roles: p.roles,
+        status: p.status,
+        version: p.version,
+      };
+    };
+    expect(only!.data.people).to.deep.equal([
+      { change: 'registered', person: await snapshotOf(fresh.id) },
+      { change: 'updated', person: await snapshotOf(known.id) },
+    ]);
+    expect(only!.data.people[1]!.person.version).to.equal(2);
+    expect(only!.data.people[1]!.person.roles.map((r) => r.organisationId)).to.deep.equal([schoolB, schoolA]);
+    // Nothing per person for the batch's people; the bus carries the batch event itself.
+    expect(await emitted(known.id)).to.deep.equal([...singlesBefore, 'updated']);
+    expect(await emitted(unchanged.id)).to.deep.equal(['registered']);
+    const onBus = await published(fresh.id, 1);
+    expect(onBus.data).to.deep.equal(only!.data);
+    expect(
+      events.events.filter((e) => e.type.startsWith('mathnet.registry.person.') && e.subject === fresh.id),
+    ).to.deep.equal([]);
   });
 
   it('changes nothing and emits nothing for a repeated identical batch', async () => {
@@ -260,9 +351,7 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
         familyName: 'Иванова',
         middleName: null,
         email: 'maria@lms.example',
-        roles: [
-          { role: 'student', grade: 10, classLetter: 'В', studentId: null },
-        ],
+        roles: [{ role: 'student', grade: 10, classLetter: 'В', studentId: null }],
       }),
     ]);
     const maria = await person(id);
@@ -280,10 +369,11 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
       { role: 'school_admin', organisationId: schoolA, grade: null, classLetter: null, studentId: null },
       { role: 'student', organisationId: schoolA, grade: 10, classLetter: 'В', studentId: null },
     ]);
-    const updated = await events.waitFor(
-      (e) => e.type === 'mathnet.registry.person.updated' && e.subject === id,
-    );
-    expect(updated.data).to.include({ version: 2 });
+    const updated = changeOf(await published(id, 2), id);
+    expect(updated?.change).to.equal('updated');
+    // The account's e-mail (not the LMS one) is what the snapshot's hash is of.
+    expect(updated?.person.emailHash).to.equal(emailHashOf('maria@mathnet.example'));
+    expect(await emitted(id)).to.deep.equal(['single:registered', 'updated']);
     expect(await api.login('maria@mathnet.example', 'password-123')).to.be.a('string');
   });
 
@@ -324,14 +414,9 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
     await sync([onlyHere]);
     expect(await person(onlyHere.id)).to.deep.include({ status: 'active', version: 3 });
     expect(await emitted(onlyHere.id)).to.deep.equal(['registered', 'updated', 'updated']);
-    const archived = await events.waitFor(
-      (e) =>
-        e.type === 'mathnet.registry.person.updated' &&
-        e.subject === onlyHere.id &&
-        e.data !== null &&
-        (e.data as { version: number }).version === 2,
-    );
-    expect(archived.data).to.deep.include({ status: 'archived', roles: [] });
+    const archived = changeOf(await published(onlyHere.id, 2), onlyHere.id);
+    expect(archived).to.deep.include({ change: 'updated' });
+    expect(archived?.person).to.deep.include({ status: 'archived', roles: [] });
   });
 
   it('parks a batch for an organisation registry does not know in the dead letters, with no effect', async () => {
@@ -363,17 +448,28 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
       }),
     );
     const started = Date.now();
-    await sync(people);
+    const firstBatch = await sync(people);
     const first = Date.now() - started;
-    await sync(people);
-    const ids = people.map((p) => p.id);
-    const rows = await database.db.select({ id: outbox.id }).from(outbox).where(inArray(outbox.subject, ids));
-    expect(rows).to.have.length(1000);
-    const [one] = await database.db
-      .select({ type: outbox.type })
+    const repeat = await sync(people);
+    // One event for the whole batch, none per person, none for the no-op repeat.
+    const [only, ...more] = await batchEventsOf(firstBatch);
+    expect(more).to.have.length(0);
+    expect(only!.data.people).to.have.length(1000);
+    expect(only!.data.people.every((p) => p.change === 'registered' && p.person.version === 1)).to.equal(
+      true,
+    );
+    expect(only!.data.people.map((p) => p.person.id)).to.have.members(people.map((p) => p.id));
+    expect(await batchEventsOf(repeat)).to.deep.equal([]);
+    const single = await database.db
+      .select({ id: outbox.id })
       .from(outbox)
-      .where(eq(outbox.subject, ids[999]!));
-    expect(one!.type).to.equal('mathnet.registry.person.registered');
+      .where(
+        inArray(
+          outbox.subject,
+          people.map((p) => p.id),
+        ),
+      );
+    expect(single).to.have.length(0);
     expect(first).to.be.below(20_000);
   });
 });

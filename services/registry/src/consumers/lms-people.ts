@@ -1,27 +1,34 @@
 import { type EventBus, PermanentError, type Subscription } from '@mathnet/bus';
-import { type CloudEvent, type LmsPersonFact, lmsPeopleSyncedSchema } from '@mathnet/contracts';
+import {
+  type CloudEvent,
+  type LmsPersonFact,
+  lmsPeopleSyncedSchema,
+  type PeopleChanged,
+  type PersonChange,
+} from '@mathnet/contracts';
 import { consumeOnce, type Emit, type Tx, type UnitOfWork } from '@mathnet/db';
 import type { Logger } from '@mathnet/kit';
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { Person } from '../http/schemas';
-import { personSnapshot } from '../store/person-store';
-import { accounts, inbox, organisations, people, roleAssignments } from '../store/schema';
+import {
+  lockPeopleForBatch,
+  type PeopleBatchWrite,
+  personSnapshot,
+  writePeopleBatch,
+} from '../store/person-store';
+import { inbox, organisations, type people, type roleAssignments } from '../store/schema';
+import { lmsRoleKinds, lmsRolesOf, roleSetKey, validDate, validEmail } from './lms-person-fact';
 
 /** The consumer group (and queue) of people facts from lms-bridge. */
 export const lmsPeopleGroup = 'registry.lms-people';
 
+/** The event announcing every person one LMS batch changed (ADR 0007). */
+export const peopleChangedType = 'mathnet.registry.people.changed';
+
 type PersonRow = typeof people.$inferSelect;
 type RoleRow = typeof roleAssignments.$inferSelect;
 type PersonRole = Person['roles'][number];
-
-/**
- * The role kinds an LMS gives and takes at its school. Others there (school_admin, partner, ...)
- * are never its to change: an LMS administrator does not become a network coordinator (ADR 0006),
- * so an LMS does not remove one either, and a `school_admin` in a fact is ignored.
- */
-const lmsRoleKinds: string[] = ['student', 'teacher', 'parent'];
-const chunkSize = 1000;
 
 /** What one batch did, for the log line. */
 export interface LmsPeopleCounts {
@@ -33,8 +40,8 @@ export interface LmsPeopleCounts {
 
 /**
  * Keeps registry's people in step with a school's LMS (`mathnet.lms.people.synced`).
- * One batch is one transaction: the inbox row, every change and every
- * `person.registered` / `person.updated` event commit together, so a redelivered
+ * One batch is one transaction: the inbox row, every change and the one
+ * `mathnet.registry.people.changed` event announcing them commit together, so a redelivered
  * batch has no second effect and no event is lost or sent for a rolled-back change.
  * The LMS owns only the student, teacher and parent roles at its own school: other
  * roles, roles elsewhere, accounts and people outside the batch are never touched; a
@@ -53,7 +60,7 @@ export async function subscribeLmsPeople(
     handler: async (event) => {
       const batch = parseBatch(event);
       let counts: LmsPeopleCounts | undefined;
-      // The inbox row, the changes and the outbox rows of the events: one transaction.
+      // The inbox row, the changes and the outbox row of the event: one transaction.
       const fresh = await work.run((tx, emit) =>
         consumeOnce(tx, inbox, { group: lmsPeopleGroup, eventId: event.id }, async (inner) => {
           counts = await applyPeopleBatch(inner, emit, batch);
@@ -76,7 +83,11 @@ function parseBatch(event: CloudEvent): PeopleBatch {
   return parsed.data;
 }
 
-/** Applies one batch inside the caller's transaction; emits the person events. */
+/**
+ * Applies one batch inside the caller's transaction in a fixed, small number of statements
+ * (check the school, lock and read the people, write everything) and emits one
+ * `people.changed` event listing every person it registered or updated (none when nothing changed).
+ */
 export async function applyPeopleBatch(tx: Tx, emit: Emit, batch: PeopleBatch): Promise<LmsPeopleCounts> {
   const orgId = batch.organisationId;
   const [org] = await tx
@@ -88,74 +99,52 @@ export async function applyPeopleBatch(tx: Tx, emit: Emit, batch: PeopleBatch): 
       `organisation ${orgId} of LMS connection ${batch.connectionId} is not in the registry`,
     );
   const facts = [...new Map(batch.people.map((f) => [f.id, f])).values()];
-  const ids = facts.map((f) => f.id);
-  // Locked in id order: concurrent batches and API edits of the same people serialise without deadlocks.
-  const rows = await tx
-    .select()
-    .from(people)
-    .where(inArray(people.id, ids))
-    .orderBy(asc(people.id))
-    .for('update');
-  const known = new Map(rows.map((r) => [r.id, r]));
-  const knownIds = [...known.keys()];
-  const [roleRows, accountRows] = knownIds.length
-    ? await Promise.all([
-        tx.select().from(roleAssignments).where(inArray(roleAssignments.personId, knownIds)),
-        tx
-          .select({ personId: accounts.personId, email: accounts.email })
-          .from(accounts)
-          .where(inArray(accounts.personId, knownIds)),
-      ])
-    : [[], []];
-  const rolesOf = groupBy(roleRows, (r) => r.personId);
-  const accountOf = new Map(accountRows.map((a) => [a.personId, a.email]));
+  const known = new Map(
+    (
+      await lockPeopleForBatch(
+        tx,
+        facts.map((f) => f.id),
+      )
+    ).map((p) => [p.row.id, p]),
+  );
 
   const now = new Date();
-  const inserts: (typeof people.$inferInsert)[] = [];
-  const updates: PersonRow[] = [];
-  const replaced: string[] = [];
-  const roleInserts: (typeof roleAssignments.$inferInsert)[] = [];
-  const events: { type: 'registered' | 'updated'; person: Person }[] = [];
+  const write: PeopleBatchWrite = {
+    people: [],
+    at: now,
+    dropRoles: { personIds: [], organisationId: orgId, roles: lmsRoleKinds },
+    addRoles: [],
+  };
+  const changes: PersonChange[] = [];
   const counts: LmsPeopleCounts = { created: 0, updated: 0, unchanged: 0, skipped: 0 };
 
   for (const fact of facts) {
-    const current = known.get(fact.id);
+    const stored = known.get(fact.id);
     const factRoles = fact.active ? lmsRolesOf(fact) : [];
-    if (!current) {
+    if (!stored) {
       if (!fact.active) {
         counts.skipped++; // gone from the LMS before the network ever knew them
         continue;
       }
-      const email = validEmail(fact.email);
-      const row: PersonRow = {
-        id: fact.id,
-        givenName: fact.givenName,
-        familyName: fact.familyName,
-        middleName: fact.middleName,
-        birthDate: validDate(fact.birthDate),
-        contacts: email ? { email } : null,
-        status: factRoles.length ? 'active' : 'archived',
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      inserts.push(row);
+      const row = newPerson(fact, factRoles.length > 0, now);
       const roles = factRoles.map((r, position) => ({
         ...r,
         personId: fact.id,
         organisationId: orgId,
         position,
       }));
-      roleInserts.push(...roles);
-      events.push({ type: 'registered', person: toPerson(row, roles, null) });
+      write.people.push(row);
+      write.addRoles.push(...roles);
+      changes.push({ change: 'registered', person: personSnapshot(toPerson(row, roles, null)) });
       counts.created++;
       continue;
     }
-    const held = (rolesOf.get(fact.id) ?? []).sort((a, b) => a.position - b.position);
+    const current = stored.row;
+    const held = stored.roles;
     const isLms = (r: RoleRow) => r.organisationId === orgId && lmsRoleKinds.includes(r.role);
     const kept = held.filter((r) => !isLms(r));
     const before = held.filter(isLms);
-    const rolesChanged = keysOf(before) !== keysOf(factRoles);
+    const rolesChanged = roleSetKey(before) !== roleSetKey(factRoles);
     const hasRoles = kept.length + factRoles.length > 0;
     // Reactivate only a person the LMS had dropped: one the district archived while they kept their roles stays archived.
     const status = !hasRoles
@@ -191,10 +180,10 @@ export async function applyPeopleBatch(tx: Tx, emit: Emit, batch: PeopleBatch): 
     }
     next.version = current.version + 1;
     next.updatedAt = now;
-    updates.push(next);
+    write.people.push(next);
     let roles: RoleRow[] = held;
     if (rolesChanged) {
-      replaced.push(fact.id);
+      write.dropRoles.personIds.push(fact.id);
       const from = Math.max(-1, ...kept.map((r) => r.position)) + 1;
       const added = factRoles.map((r, i) => ({
         ...r,
@@ -202,67 +191,40 @@ export async function applyPeopleBatch(tx: Tx, emit: Emit, batch: PeopleBatch): 
         organisationId: orgId,
         position: from + i,
       }));
-      roleInserts.push(...added);
+      write.addRoles.push(...added);
       roles = [...kept, ...added];
     }
-    events.push({ type: 'updated', person: toPerson(next, roles, accountOf.get(fact.id) ?? null) });
+    changes.push({ change: 'updated', person: personSnapshot(toPerson(next, roles, stored.accountEmail)) });
     counts.updated++;
   }
 
-  for (const part of chunks(inserts)) await tx.insert(people).values(part);
-  if (replaced.length) {
-    await tx
-      .delete(roleAssignments)
-      .where(
-        and(
-          inArray(roleAssignments.personId, replaced),
-          eq(roleAssignments.organisationId, orgId),
-          inArray(roleAssignments.role, lmsRoleKinds),
-        ),
-      );
-  }
-  for (const part of chunks(updates)) await updatePeople(tx, part);
-  for (const part of chunks(roleInserts)) await tx.insert(roleAssignments).values(part);
-  for (const { type, person } of events) {
-    emit({ type: `mathnet.registry.person.${type}`, subject: person.id, data: personSnapshot(person) });
+  await writePeopleBatch(tx, write);
+  // One event per applied batch; a batch never exceeds the event's 1,000 people (lms.people.synced's own limit).
+  for (let i = 0; i < changes.length; i += 1000) {
+    const data: PeopleChanged = {
+      people: changes.slice(i, i + 1000),
+      source: { runId: batch.runId, connectionId: batch.connectionId },
+    };
+    emit({ type: peopleChangedType, subject: orgId, data });
   }
   return counts;
 }
 
-/** One UPDATE for many people, each with its own values. */
-async function updatePeople(tx: Tx, rows: PersonRow[]): Promise<void> {
-  const values: SQL[] = rows.map(
-    (r) =>
-      sql`(${r.id}::uuid, ${r.givenName}::text, ${r.familyName}::text, ${r.middleName}::text, ${r.birthDate}::date, ${r.contacts === null ? null : JSON.stringify(r.contacts)}::jsonb, ${r.status}::text, ${r.version}::int, ${r.updatedAt.toISOString()}::timestamptz)`,
-  );
-  await tx.execute(sql`
-    update ${people} set given_name = v.given_name, family_name = v.family_name, middle_name = v.middle_name,
-      birth_date = v.birth_date, contacts = v.contacts, status = v.status, version = v.version, updated_at = v.updated_at
-    from (values ${sql.join(values, sql`, `)})
-      as v(id, given_name, family_name, middle_name, birth_date, contacts, status, version, updated_at)
-    where ${people.id} = v.id`);
+function newPerson(fact: LmsPersonFact, hasRoles: boolean, now: Date): PersonRow {
+  const email = validEmail(fact.email);
+  return {
+    id: fact.id,
+    givenName: fact.givenName,
+    familyName: fact.familyName,
+    middleName: fact.middleName,
+    birthDate: validDate(fact.birthDate),
+    contacts: email ? { email } : null,
+    status: hasRoles ? 'active' : 'archived',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
-
-/** The fact's roles as registry stores them: grade and class for students, the child for parents, no duplicates. */
-function lmsRolesOf(fact: LmsPersonFact): Omit<RoleRow, 'personId' | 'organisationId' | 'position'>[] {
-  const roles = fact.roles
-    .filter((r) => lmsRoleKinds.includes(r.role))
-    .map((r) => {
-      const letter = r.classLetter?.trim() ?? '';
-      return {
-        role: r.role,
-        grade: r.role === 'student' ? r.grade : null,
-        // The network's class letter is 1-4 characters ("А", "10Б"); a longer LMS label is no class letter.
-        classLetter: r.role === 'student' && letter.length > 0 && letter.length <= 4 ? letter : null,
-        studentId: r.role === 'parent' ? r.studentId : null,
-      };
-    });
-  return [...new Map(roles.map((r) => [roleKey(r), r])).values()];
-}
-
-type RoleFields = Pick<RoleRow, 'role' | 'grade' | 'classLetter' | 'studentId'>;
-const roleKey = (r: RoleFields) => `${r.role}|${r.grade ?? ''}|${r.classLetter ?? ''}|${r.studentId ?? ''}`;
-const keysOf = (roles: RoleFields[]) => roles.map(roleKey).sort().join('\n');
 
 function toPerson(row: PersonRow, roles: RoleRow[], accountEmail: string | null): Person {
   return {
@@ -287,32 +249,4 @@ function toPerson(row: PersonRow, roles: RoleRow[], accountEmail: string | null)
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-const isoDate = z.iso.date();
-const email = z.email().max(254);
-
-/** A birth date registry can store, or null (an LMS may send "" or a malformed date). */
-function validDate(value: string | null): string | null {
-  return value !== null && isoDate.safeParse(value).success && value >= '1900-01-01' ? value : null;
-}
-
-function validEmail(value: string | null): string | null {
-  const trimmed = value?.trim();
-  return trimmed && email.safeParse(trimmed).success ? trimmed : null;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-function* chunks<T>(items: T[]): Generator<T[]> {
-  for (let i = 0; i < items.length; i += chunkSize) yield items.slice(i, i + chunkSize);
 }
