@@ -219,7 +219,8 @@ async function unsettled(network: LmsNetwork, mark: string): Promise<string[]> {
     if (n > 0) waiting.push(`${n} unsent in ${schema}.outbox`);
   }
   const none = '00000000-0000-0000-0000-000000000000';
-  const person = ['mathnet.registry.person.%'];
+  // Per-person events (API changes) and the batch events of LMS batches (ADR 0007).
+  const person = ['mathnet.registry.person.%', 'mathnet.registry.people.%'];
   const expected: [pg.Pool, string, string, number, string][] = [
     [
       registryDb,

@@ -148,9 +148,11 @@ export async function stageReport(network: LmsNetwork, runId: string, t0: number
     'registry: person events written',
     registryDb,
     'registry',
-    'mathnet.registry.person.%',
+    // person.* (API) and people.changed (one per LMS batch, ADR 0007)
+    'mathnet.registry.pe%',
   );
-  await published('courses: enrollment events written', coursesDb, 'courses', 'mathnet.courses.enrollment.%');
+  // enrollment.* (API) and enrollments.changed (one per LMS batch)
+  await published('courses: enrollment events written', coursesDb, 'courses', 'mathnet.courses.enrollment%');
   await published('courses: offering events written', coursesDb, 'courses', 'mathnet.courses.offering.%');
   rows.push('-');
   const ids = new Map(people.map((p) => [p.id, p.sent ?? Number.NaN]));
