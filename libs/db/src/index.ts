@@ -13,4 +13,5 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { defineOutboxTable, type OutboxTable } from './outbox-table';
 export { pgErrorCode } from './pg-error-code';
 export { type RunMigrationsOptions, runMigrations } from './run-migrations';
+export { TableStatistics } from './table-statistics';
 export { type Emit, type EmittedEvent, UnitOfWork, type UnitOfWorkOptions } from './unit-of-work';

@@ -76,7 +76,7 @@ export function createCoursesService(deps: CoursesDeps): CoursesService {
     async start() {
       await runMigrations(database, { schema: 'courses', migrationsFolder: coursesMigrations });
       subscription = await subscribeRegistryReadModel(bus, db, logger);
-      lmsFacts = await subscribeLmsFacts(bus, work, logger);
+      lmsFacts = await subscribeLmsFacts(bus, work, logger, db);
       relay.start();
     },
     seedDemo: (expectedPeople) => seedDemoCourses(db, work, logger, expectedPeople),

@@ -5,7 +5,7 @@ import {
   lmsEnrollmentsSyncedSchema,
   lmsGradesSyncedSchema,
 } from '@mathnet/contracts';
-import { consumeOnce, type Emit, type Tx, type UnitOfWork } from '@mathnet/db';
+import { consumeOnce, type Db, type Emit, TableStatistics, type Tx, type UnitOfWork } from '@mathnet/db';
 import type { Logger } from '@mathnet/kit';
 import { inbox } from '../store/schema';
 import type { LmsBatch, LmsFactCounts } from './lms-batch';
@@ -37,7 +37,10 @@ export async function subscribeLmsFacts(
   bus: EventBus,
   work: UnitOfWork,
   logger: Logger,
+  db: Db,
 ): Promise<Subscription> {
+  // An LMS import fills these tables by the hundred thousand; keep the planner's picture current.
+  const stats = new TableStatistics(db, ['courses.enrollments', 'courses.enrollment_steps']);
   return bus.subscribe({
     group: lmsFactsGroup,
     patterns: Object.keys(schemas),
@@ -53,6 +56,7 @@ export async function subscribeLmsFacts(
         }),
       );
       if (fresh) logger.info({ eventId: event.id, type: event.type, ...counts }, 'lms facts applied');
+      if (fresh && counts) await stats.wrote(counts.changed);
       else logger.debug({ eventId: event.id }, 'lms facts already applied');
     },
   });

@@ -147,12 +147,3 @@ export async function activeSourceIds(
   );
   return rows.map((r) => r.source_id);
 }
-
-/**
- * Refreshes the planner's statistics of the mapping table. A server with
- * autovacuum off never does it by itself, and a look-up by id on a table the
- * planner believes empty turns into a scan of the whole table.
- */
-export async function analyzeMappings(db: Runner): Promise<void> {
-  await db.execute(sql`analyze lms_bridge.mappings`);
-}

@@ -1,11 +1,10 @@
-import type { Db, UnitOfWork } from '@mathnet/db';
+import { type Db, TableStatistics, type UnitOfWork } from '@mathnet/db';
 import type { Logger } from '@mathnet/kit';
 import type { ImportSource, LmsSession, PulledPage } from '@mathnet/lms-sdk';
 import { eq, sql } from 'drizzle-orm';
 import { upsertMappings } from '../store/mapping-store';
 import { type RunCounts, type RunError, runs } from '../store/schema';
 import { type Deactivatable, deactivateUnseen } from './deactivate-unseen';
-import { MappingStats } from './mapping-stats';
 import { applyPage, type RunScope, type SeenIds } from './page-applier';
 import { readAhead } from './read-ahead';
 import { RefCache } from './ref-cache';
@@ -70,7 +69,8 @@ export async function executeSync(
   const seen: SeenIds = new Map();
   const refs = new RefCache();
   const claimed = new Set<string>();
-  const stats = new MappingStats(db);
+  // A run fills the mappings table; keep its statistics current (see TableStatistics).
+  const stats = new TableStatistics(db, ['lms_bridge.mappings']);
   await stats.refresh();
   // The checkpoint in the run row, with the counts and errors up to it, may lag the pages
   // compared here: a page that changes nothing has nothing to lose, and a resumed run
