@@ -26,6 +26,7 @@ export interface BridgeHarness {
     token?: string,
     body?: unknown,
     headers?: Record<string, string>,
+    // biome-ignore lint/suspicious/noExplicitAny: tests read answers of many shapes ad hoc; a wrong field fails the assertion
   ): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
 }
