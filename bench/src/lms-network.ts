@@ -134,6 +134,8 @@ export async function startLmsNetwork(
       REGISTRY_URL: registry.url,
       MATHNET_SECRETS_KEY: randomBytes(32).toString('base64'),
       MAX_IMPORT_MB: String(options.maxImportMb),
+      // The heap cap the bridge is deployed with (docker-compose.yml, docs/operators.md).
+      NODE_OPTIONS: '--max-old-space-size=256',
     });
     const gateway = await start(
       'gateway',
