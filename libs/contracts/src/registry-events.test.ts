@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { eventDataSchemas, isKnownEventType } from './index';
-import type { PersonSnapshot } from './registry-events';
+import { newestSnapshotsById, type PersonSnapshot } from './registry-events';
 
 describe('registry events: people.changed (one event per applied batch)', () => {
   const person = (n: number): PersonSnapshot => ({
@@ -45,5 +45,18 @@ describe('registry events: people.changed (one event per applied batch)', () => 
       schema.safeParse({ people: [{ change: 'updated', person: person(1) }], source: { runId: 'x' } })
         .success,
     ).to.equal(false);
+  });
+
+  it('keeps the newest snapshot of a person named twice, in id order (how read models write a batch)', () => {
+    const rows = newestSnapshotsById([
+      { ...person(3), version: 2 },
+      person(1),
+      { ...person(3), version: 5 },
+      { ...person(3), version: 4 },
+    ]);
+    expect(rows.map((r) => [r.id.slice(-1), r.version])).to.deep.equal([
+      ['1', 1],
+      ['3', 5],
+    ]);
   });
 });

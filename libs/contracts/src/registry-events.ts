@@ -83,6 +83,20 @@ export const peopleChangedSchema = z.object({
 
 export type OrganisationSnapshot = z.infer<typeof organisationSnapshotSchema>;
 export type PersonSnapshot = z.infer<typeof personSnapshotSchema>;
+
+/**
+ * The newest snapshot of each person among `snapshots` (a batch may name a person twice),
+ * in id order: how a read model writes a batch in one statement, which may touch a row
+ * only once, with concurrent batches locking rows in the same order.
+ */
+export function newestSnapshotsById(snapshots: PersonSnapshot[]): PersonSnapshot[] {
+  const newest = new Map<string, PersonSnapshot>();
+  for (const p of snapshots) {
+    const seen = newest.get(p.id);
+    if (!seen || seen.version < p.version) newest.set(p.id, p);
+  }
+  return [...newest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
 export type PersonChange = z.infer<typeof personChangeSchema>;
 export type PeopleChanged = z.infer<typeof peopleChangedSchema>;

@@ -1,5 +1,6 @@
 import { type EventBus, PermanentError, type Subscription } from '@mathnet/bus';
 import {
+  newestSnapshotsById,
   organisationSnapshotSchema,
   type PersonSnapshot,
   peopleChangedSchema,
@@ -90,12 +91,7 @@ export async function subscribeRegistryReadModel(
  * not touch a row twice); rows go in id order so concurrent batches lock without deadlocks.
  */
 async function upsertPersonViews(tx: Tx, snapshots: PersonSnapshot[]): Promise<void> {
-  const newest = new Map<string, PersonSnapshot>();
-  for (const p of snapshots) {
-    const seen = newest.get(p.id);
-    if (!seen || seen.version < p.version) newest.set(p.id, p);
-  }
-  const rows = [...newest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rows = newestSnapshotsById(snapshots);
   if (rows.length === 0) return;
   const p = (values: unknown[]) => sql.param(values);
   await tx.execute(sql`

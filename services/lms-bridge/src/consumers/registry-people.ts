@@ -1,5 +1,10 @@
 import { type EventBus, PermanentError, type Subscription } from '@mathnet/bus';
-import { type PersonSnapshot, peopleChangedSchema, personSnapshotSchema } from '@mathnet/contracts';
+import {
+  newestSnapshotsById,
+  type PersonSnapshot,
+  peopleChangedSchema,
+  personSnapshotSchema,
+} from '@mathnet/contracts';
 import { type Db, inboxHandler, type Tx } from '@mathnet/db';
 import { sql } from 'drizzle-orm';
 import { inbox, personView } from '../store/schema';
@@ -48,12 +53,7 @@ export function subscribeRegistryPeople(bus: EventBus, db: Db): Promise<Subscrip
  * twice); rows go in id order so concurrent batches lock without deadlocks.
  */
 async function upsertPeople(tx: Tx, snapshots: PersonSnapshot[]): Promise<void> {
-  const newest = new Map<string, PersonSnapshot>();
-  for (const p of snapshots) {
-    const seen = newest.get(p.id);
-    if (!seen || seen.version < p.version) newest.set(p.id, p);
-  }
-  const rows = [...newest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rows = newestSnapshotsById(snapshots);
   if (rows.length === 0) return;
   const p = (values: unknown[]) => sql.param(values);
   // A uuid[] per person cannot travel inside an array parameter: each goes as a comma-joined text.
