@@ -1,6 +1,6 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { PoolRequest, PoolResult } from './request-pool';
+import { maxFailureSamples, type PoolRequest, type PoolResult, sendRequest } from './request-pool';
 import type { SeededRandom } from './seeded-random';
 
 /** How an open-loop run loads one server. */
@@ -29,24 +29,6 @@ export interface OpenLoopResult extends PoolResult {
   maxInFlight: number;
 }
 
-function send(agent: Agent, url: URL, headers: Record<string, string>, timeoutMs: number) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const outgoing = request(url, { agent, method: 'GET', headers, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    outgoing.on('error', reject);
-    outgoing.end();
-  });
-}
-
-const maxSamples = 10;
-
 /**
  * An open-loop load: requests arrive at a stated mean rate whatever the answers do
  * (unlike a closed loop, where a slow answer delays the next request and hides the
@@ -69,11 +51,11 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   };
   const fail = (message: string) => {
     result.failures += 1;
-    if (result.failureSamples.length < maxSamples) result.failureSamples.push(message);
+    if (result.failureSamples.length < maxFailureSamples) result.failureSamples.push(message);
   };
   const inFlight = new Set<Promise<void>>();
   const fire = (req: PoolRequest, scheduled: number) => {
-    const done = send(agent, new URL(req.path, options.baseUrl), options.headers, timeoutMs).then(
+    const done = sendRequest(agent, new URL(req.path, options.baseUrl), options.headers, req, timeoutMs).then(
       (answer) => {
         const elapsed = performance.now() - scheduled;
         const list = latencies.get(req.label);

@@ -44,12 +44,19 @@ export interface PoolResult {
   aborted: boolean;
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   body: string;
 }
 
-function send(agent: Agent, url: URL, headers: Record<string, string>, req: PoolRequest, timeoutMs: number) {
+/** Sends one request on the agent's keep-alive connections and reads the whole answer. */
+export function sendRequest(
+  agent: Agent,
+  url: URL,
+  headers: Record<string, string>,
+  req: PoolRequest,
+  timeoutMs: number,
+) {
   return new Promise<Answer>((resolve, reject) => {
     const outgoing = request(
       url,
@@ -81,7 +88,8 @@ function send(agent: Agent, url: URL, headers: Record<string, string>, req: Pool
   });
 }
 
-const maxSamples = 10;
+/** Failure messages a run keeps to print. */
+export const maxFailureSamples = 10;
 
 /**
  * A closed-loop load: `connections` async clients, each sending its next request as
@@ -111,7 +119,7 @@ export async function runPool(options: PoolOptions): Promise<PoolResult> {
   const deadline = options.durationMs === undefined ? Number.POSITIVE_INFINITY : started + options.durationMs;
   const fail = (message: string) => {
     result.failures += 1;
-    if (result.failureSamples.length < maxSamples) result.failureSamples.push(message);
+    if (result.failureSamples.length < maxFailureSamples) result.failureSamples.push(message);
   };
 
   const client = async () => {
@@ -125,7 +133,13 @@ export async function runPool(options: PoolOptions): Promise<PoolResult> {
       if (!req) return;
       const t0 = performance.now();
       try {
-        const answer = await send(agent, new URL(req.path, options.baseUrl), options.headers, req, timeoutMs);
+        const answer = await sendRequest(
+          agent,
+          new URL(req.path, options.baseUrl),
+          options.headers,
+          req,
+          timeoutMs,
+        );
         const elapsed = performance.now() - t0;
         const list = latencies.get(req.label);
         if (list) list.push(elapsed);
