@@ -97,6 +97,11 @@ export const pairKey = (offeringId: string, personId: string) => `${offeringId}|
  * In one statement, the enrollments with the given ids and those of the learners in the
  * offerings (`pairs`, exact pairs) whose status is among `statuses`; with `lock`, locked in id
  * order (call it only under the offerings' locks: offerings first, then enrollments).
+ *
+ * The wanted ids are gathered first into an array (an init plan), so the rows are then fetched
+ * by primary key; and the pairs are looked up through the learners' index. Its cost follows
+ * the batch, not the table: with `id in (subquery)` the planner hashed the whole table, twice
+ * per batch, which grew with every batch of an import.
  */
 export async function findEnrollments(
   tx: Tx,
@@ -105,11 +110,13 @@ export async function findEnrollments(
   const ids = query.ids ?? [];
   const pairs = query.pairs ?? [];
   if (ids.length === 0 && (pairs.length === 0 || query.statuses?.length === 0)) return [];
+  const learners = sql`${sql.param(pairs.map((p) => p.personId))}::uuid[]`;
   const byPair = sql`select x.id from ${enrollments} x
-    join unnest(${sql.param(pairs.map((p) => p.offeringId))}::uuid[], ${sql.param(pairs.map((p) => p.personId))}::uuid[])
+    join unnest(${sql.param(pairs.map((p) => p.offeringId))}::uuid[], ${learners})
       as p(offering_id, student_id)
       on x.offering_id = p.offering_id and x.student_id = p.student_id
-    ${query.statuses ? sql`where x.status = any(${sql.param([...query.statuses])}::text[])` : sql``}`;
+    where x.student_id = any(${learners})
+    ${query.statuses ? sql`and x.status = any(${sql.param([...query.statuses])}::text[])` : sql``}`;
   const wanted = pairs.length
     ? ids.length
       ? sql`select id from ${enrollments} where id = any(${uuids(ids)}) union ${byPair}`
@@ -118,7 +125,7 @@ export async function findEnrollments(
   const select = tx
     .select()
     .from(enrollments)
-    .where(sql`${enrollments.id} in (${wanted})`)
+    .where(sql`${enrollments.id} = any(array(${wanted}))`)
     .orderBy(asc(enrollments.id));
   return query.lock ? select.for('update') : select;
 }
