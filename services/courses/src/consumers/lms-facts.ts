@@ -1,4 +1,10 @@
-import { DEFAULT_MAX_ATTEMPTS, type EventBus, PermanentError, type Subscription } from '@mathnet/bus';
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  type EventBus,
+  OrderedOverlap,
+  PermanentError,
+  type Subscription,
+} from '@mathnet/bus';
 import {
   type CloudEvent,
   lmsClassesSyncedSchema,
@@ -41,28 +47,44 @@ export async function subscribeLmsFacts(
 ): Promise<Subscription> {
   // An LMS import fills these tables by the hundred thousand; keep the planner's picture current.
   const stats = new TableStatistics(db, ['courses.enrollments', 'courses.enrollment_steps']);
+  // Batches of one run and type overlap; a new run or type waits for everything before it.
+  const order = new OrderedOverlap();
   return bus.subscribe({
     group: lmsFactsGroup,
     patterns: Object.keys(schemas),
-    // One at a time keeps the bridge's order (classes, then enrollments, then grades) on one consumer.
-    prefetch: 1,
+    // A few in flight, so one batch is parsed and read while the one before holds its locks
+    // and commits; `order` keeps the bridge's order between runs and between classes,
+    // enrollments and grades. Row locks (offerings, then enrollments) keep overlapping
+    // batches of one run consistent.
+    prefetch: lmsFactsInFlight,
     maxAttempts: DEFAULT_MAX_ATTEMPTS,
-    handler: async (event, context) => {
-      const apply = batchOf(event, context.attempt >= DEFAULT_MAX_ATTEMPTS);
-      let counts: LmsFactCounts | undefined;
-      const fresh = await work.run((tx, emit) =>
-        consumeOnce(tx, inbox, { group: lmsFactsGroup, eventId: event.id }, async (inner) => {
-          counts = await apply(inner, emit);
-        }),
-      );
-      if (fresh) logger.info({ eventId: event.id, type: event.type, ...counts }, 'lms facts applied');
-      if (fresh && counts) await stats.wrote(counts.changed);
-      else logger.debug({ eventId: event.id }, 'lms facts already applied');
+    handler: (event, context) => {
+      const { key, apply } = batchOf(event, context.attempt >= DEFAULT_MAX_ATTEMPTS);
+      return order.run(key, async () => {
+        let counts: LmsFactCounts | undefined;
+        const fresh = await work.run((tx, emit) =>
+          consumeOnce(tx, inbox, { group: lmsFactsGroup, eventId: event.id }, async (inner) => {
+            counts = await apply(inner, emit);
+          }),
+        );
+        if (fresh) logger.info({ eventId: event.id, type: event.type, ...counts }, 'lms facts applied');
+        if (fresh && counts) await stats.wrote(counts.changed);
+        else logger.debug({ eventId: event.id }, 'lms facts already applied');
+      });
     },
   });
 }
 
-function batchOf(event: CloudEvent, lastAttempt: boolean): (tx: Tx, emit: Emit) => Promise<LmsFactCounts> {
+/** How many batches of LMS facts one courses process applies at a time (the subscription's prefetch). */
+export const lmsFactsInFlight = 2;
+
+interface Batch {
+  /** Batches with the same key may be applied side by side: those of one run and one type. */
+  key: string;
+  apply: (tx: Tx, emit: Emit) => Promise<LmsFactCounts>;
+}
+
+function batchOf(event: CloudEvent, lastAttempt: boolean): Batch {
   const schema = schemas[event.type as keyof typeof schemas];
   const parsed = schema?.safeParse(event.data);
   // A batch breaking its contract can never succeed: park it in the dead letters at once.
@@ -75,7 +97,9 @@ function batchOf(event: CloudEvent, lastAttempt: boolean): (tx: Tx, emit: Emit) 
     organisationId: data.organisationId,
     lastAttempt,
   };
-  if ('classes' in data) return (tx, emit) => applyClasses(tx, emit, batch, data.classes);
-  if ('enrollments' in data) return (tx, emit) => applyEnrollments(tx, emit, batch, data.enrollments);
-  return (tx, emit) => applyGrades(tx, emit, batch, data.grades);
+  const key = `${data.runId} ${event.type}`;
+  if ('classes' in data) return { key, apply: (tx, emit) => applyClasses(tx, emit, batch, data.classes) };
+  if ('enrollments' in data)
+    return { key, apply: (tx, emit) => applyEnrollments(tx, emit, batch, data.enrollments) };
+  return { key, apply: (tx, emit) => applyGrades(tx, emit, batch, data.grades) };
 }
