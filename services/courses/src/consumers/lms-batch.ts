@@ -84,6 +84,26 @@ export async function lockOfferings(tx: Tx, ids: Iterable<string>): Promise<Map<
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** What a learner's enrollment needs of its offering: whose it is and where it comes from. */
+export type OfferingHead = Pick<OfferingRow, 'id' | 'providerId' | 'origin'>;
+
+/**
+ * {@link lockOfferings} returning only each offering's head. A batch of enrollments locks
+ * hundreds of offerings (one per class its learners are in); reading and mapping all their
+ * columns, descriptions and search text included, was a good part of the batch's cost.
+ */
+export async function lockOfferingHeads(tx: Tx, ids: Iterable<string>): Promise<Map<string, OfferingHead>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await tx
+    .select({ id: offerings.id, providerId: offerings.providerId, origin: offerings.origin })
+    .from(offerings)
+    .where(sql`${offerings.id} = any(${uuids(unique)})`)
+    .orderBy(asc(offerings.id))
+    .for('update');
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /** A learner in an offering. */
 export interface Pair {
   offeringId: string;
@@ -131,7 +151,7 @@ export async function findEnrollments(
 }
 
 /** Whether the offering is an LMS class of the batch's school (the only offerings classes and enrollments change). */
-export const isLmsOfferingOf = (o: OfferingRow, batch: LmsBatch) =>
+export const isLmsOfferingOf = (o: Pick<OfferingRow, 'origin' | 'providerId'>, batch: LmsBatch) =>
   o.origin === 'lms' && o.providerId === batch.organisationId;
 
 /**

@@ -16,7 +16,7 @@ import {
   type LmsStep,
   lastById,
   lmsActor,
-  lockOfferings,
+  lockOfferingHeads,
   noCounts,
   type OfferingRow,
   pairKey,
@@ -65,7 +65,7 @@ export async function applyEnrollments(
   const changing = new Set([...draft.changing, ...draftTeachers.changing]);
   if (changing.size === 0) return counts;
 
-  const locked = await lockOfferings(
+  const locked = await lockOfferingHeads(
     tx,
     [...changing].map((f) => f.offeringId),
   );
@@ -133,12 +133,14 @@ export async function applyEnrollments(
   await changeSeats(tx, seats);
   emitEnrollmentsChanged(emit, batch, items);
 
-  // A teacher's enrollment is their place in the offering's teacherIds.
-  const teaching = planTeachers(
-    teachers.filter((f) => changing.has(f) && stillOurs(f)),
-    locked,
-    now,
+  // A teacher's enrollment is their place in the offering's teacherIds: read the whole rows
+  // (locked above) of just these offerings, since they change and are announced.
+  const teacherFacts = teachers.filter((f) => changing.has(f) && stillOurs(f));
+  const teacherOfferings = await readOfferings(
+    tx,
+    teacherFacts.map((f) => f.offeringId),
   );
+  const teaching = planTeachers(teacherFacts, teacherOfferings, now);
   counts.unchanged += teaching.unchanged;
   counts.changed += teaching.changing.size;
   await updateOfferings(tx, [...teaching.rows.values()]);
