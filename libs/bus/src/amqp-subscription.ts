@@ -71,7 +71,14 @@ export class AmqpSubscription {
     try {
       await channel.prefetch(this.settings.prefetch);
       const { patterns } = this.settings;
-      await declareGroup(channel, this.exchange, this.queues, patterns, retryDelaysInUse(this.settings));
+      await declareGroup(
+        channel,
+        this.exchange,
+        this.queues,
+        patterns,
+        retryDelaysInUse(this.settings),
+        this.settings.singleActiveConsumer,
+      );
       this.channel = channel;
       const { consumerTag } = await channel.consume(
         this.queues.main,

@@ -41,8 +41,15 @@ export async function declareGroup(
   queues: GroupQueues,
   patterns: string[],
   retryDelaysMs: number[],
+  singleActiveConsumer = false,
 ): Promise<void> {
-  await channel.assertQueue(queues.main, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.assertQueue(queues.main, {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      ...(singleActiveConsumer ? { 'x-single-active-consumer': true } : {}),
+    },
+  });
   for (const pattern of patterns) await channel.bindQueue(queues.main, exchange, pattern);
   // Classic, so that reading dead letters (get, then nack with requeue) keeps their order.
   await channel.assertQueue(queues.dead, { durable: true, arguments: { 'x-queue-type': 'classic' } });

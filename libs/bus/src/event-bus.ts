@@ -23,6 +23,14 @@ export interface SubscribeOptions {
   maxAttempts?: number;
   /** Delay before retry n (1-based), last value repeats. Default [1000, 5000, 30000, 120000]. */
   retryDelaysMs?: number[];
+  /**
+   * Only one consumer of the group gets deliveries at a time; the others stand by and the
+   * oldest takes over when it goes (RabbitMQ's single active consumer). For a group whose
+   * order matters across replicas. It is a property of the group's queue: every consumer of
+   * the group must ask the same, and a queue declared without it must be deleted (empty) to
+   * change it. Default false.
+   */
+  singleActiveConsumer?: boolean;
 }
 
 export interface Subscription {

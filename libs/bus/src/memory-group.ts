@@ -126,6 +126,10 @@ export class MemoryGroup {
   }
 
   private pickConsumer(): MemoryConsumer | undefined {
+    // A single-active-consumer group feeds only its oldest open consumer, as RabbitMQ does.
+    const oldest = this.consumers.find((c) => c.open);
+    if (oldest?.settings.singleActiveConsumer)
+      return oldest.inFlight.size < oldest.settings.prefetch ? oldest : undefined;
     const count = this.consumers.length;
     for (let i = 0; i < count; i++) {
       const index = (this.nextConsumer + i) % count;

@@ -14,6 +14,7 @@ export interface SubscriptionSettings {
   prefetch: number;
   maxAttempts: number;
   retryDelaysMs: number[];
+  singleActiveConsumer: boolean;
 }
 
 /** Applies defaults and rejects options that could never work, naming what arrived. */
@@ -46,7 +47,16 @@ export function subscriptionSettings(options: SubscribeOptions): SubscriptionSet
       `subscribe(${group}): retryDelaysMs must be positive integers; got ${JSON.stringify(retryDelaysMs)}`,
     );
   }
-  return { group, patterns: [...patterns], handler, prefetch, maxAttempts, retryDelaysMs };
+  const singleActiveConsumer = options.singleActiveConsumer ?? false;
+  return {
+    group,
+    patterns: [...patterns],
+    handler,
+    prefetch,
+    maxAttempts,
+    retryDelaysMs,
+    singleActiveConsumer,
+  };
 }
 
 /** The delay before the retry that follows failed attempt `attempt` (1-based); the last value repeats. */

@@ -101,6 +101,35 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
       expect(only(a2.events).length, 'second consumer got a share').to.be.greaterThan(0);
     });
 
+    it('feeds one consumer of a single-active-consumer group, in order; the next takes over when it goes', async () => {
+      const created = type('item.created');
+      const ordered = group('ordered');
+      const options = { group: ordered, patterns: [created], prefetch: 1, singleActiveConsumer: true };
+      const first = await recordEvents(bus, { ...options, handler: () => work(2) });
+      const standby = await recordEvents(bus, options);
+
+      const before = Array.from({ length: 10 }, () => event('item.created'));
+      await bus.publish(before);
+      await first.waitForCount((e) => e.type === created, 10);
+      expect(
+        first.events.map((e) => e.id),
+        'all of them, in publish order',
+      ).to.deep.equal(before.map((e) => e.id));
+      expect(standby.events, 'the standby gets nothing while the first is there').to.deep.equal([]);
+
+      await first.close();
+      const after = Array.from({ length: 5 }, () => event('item.created'));
+      await bus.publish(after);
+      const afterIds = new Set(after.map((e) => e.id));
+      await standby.waitForCount((e) => afterIds.has(e.id), 5);
+      expect(standby.events.filter((e) => afterIds.has(e.id)).map((e) => e.id)).to.deep.equal(
+        after.map((e) => e.id),
+      );
+      // Besides them, only what the first had not acked when it closed comes again (at least once).
+      const beforeIds = new Set(before.map((e) => e.id));
+      expect(standby.events.every((e) => afterIds.has(e.id) || beforeIds.has(e.id))).to.equal(true);
+    });
+
     it('routes by topic pattern: * is one word, # is zero or more', async () => {
       const end = type('marker.end');
       const bind = async (pattern: string) =>

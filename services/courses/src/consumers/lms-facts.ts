@@ -57,8 +57,10 @@ export async function subscribeLmsFacts(
     // enrollments and grades. Row locks (offerings, then enrollments) keep overlapping
     // batches of one run consistent.
     prefetch: lmsFactsInFlight,
+    // One courses replica at a time applies LMS facts, so `order` sees the whole stream.
+    singleActiveConsumer: true,
     maxAttempts: DEFAULT_MAX_ATTEMPTS,
-    handler: (event, context) => {
+    handler: async (event, context) => {
       const { key, apply } = batchOf(event, context.attempt >= DEFAULT_MAX_ATTEMPTS);
       return order.run(key, async () => {
         let counts: LmsFactCounts | undefined;

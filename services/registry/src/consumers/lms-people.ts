@@ -1,4 +1,4 @@
-import { type EventBus, PermanentError, type Subscription } from '@mathnet/bus';
+import { type EventBus, OrderedOverlap, PermanentError, type Subscription } from '@mathnet/bus';
 import {
   type CloudEvent,
   type LmsPersonFact,
@@ -54,21 +54,28 @@ export async function subscribeLmsPeople(
   work: UnitOfWork,
   logger: Logger,
 ): Promise<Subscription> {
+  // A run names each person once, so its batches may be applied side by side; a later run's
+  // batches wait until the earlier run's are applied (a rename, then a rename back, must not swap).
+  const order = new OrderedOverlap();
   return bus.subscribe({
     group: lmsPeopleGroup,
     patterns: ['mathnet.lms.people.synced'],
+    // One registry replica at a time applies LMS people, so `order` sees the whole stream.
+    singleActiveConsumer: true,
     handler: async (event) => {
       const batch = parseBatch(event);
-      let counts: LmsPeopleCounts | undefined;
-      // The inbox row, the changes and the outbox row of the event: one transaction.
-      const fresh = await work.run((tx, emit) =>
-        consumeOnce(tx, inbox, { group: lmsPeopleGroup, eventId: event.id }, async (inner) => {
-          counts = await applyPeopleBatch(inner, emit, batch);
-        }),
-      );
-      if (fresh)
-        logger.info({ eventId: event.id, runId: batch.runId, ...counts }, 'lms people batch applied');
-      else logger.debug({ eventId: event.id }, 'lms people batch already applied');
+      return order.run(batch.runId, async () => {
+        let counts: LmsPeopleCounts | undefined;
+        // The inbox row, the changes and the outbox row of the event: one transaction.
+        const fresh = await work.run((tx, emit) =>
+          consumeOnce(tx, inbox, { group: lmsPeopleGroup, eventId: event.id }, async (inner) => {
+            counts = await applyPeopleBatch(inner, emit, batch);
+          }),
+        );
+        if (fresh)
+          logger.info({ eventId: event.id, runId: batch.runId, ...counts }, 'lms people batch applied');
+        else logger.debug({ eventId: event.id }, 'lms people batch already applied');
+      });
     },
   });
 }
