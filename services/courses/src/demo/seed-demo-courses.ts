@@ -96,7 +96,7 @@ export async function seedDemoCourses(
     .from(personView)
     .where(sql`${personView.roles} @> '[{"role":"teacher"}]'::jsonb`);
 
-  const flow = new EnrollmentWorkflow(db, work);
+  const flow = new EnrollmentWorkflow(work);
   const path = async (offeringId: string, studentId: string, to: string) => {
     const e = await flow.request(actor, offeringId, studentId);
     if (to === 'requested') return;

@@ -52,7 +52,7 @@ function decodeCursor(cursor: string | undefined): string | undefined {
 /** `/v1/enrollments` and `/v1/offerings/{id}/enrollments`: enrollment across schools. */
 export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
   const router = Router();
-  const workflow = new EnrollmentWorkflow(db, work);
+  const workflow = new EnrollmentWorkflow(work);
 
   const answer = async (res: Parameters<Parameters<typeof router.get>[1]>[1], id: string, status = 200) => {
     const enrollment = (await findEnrollmentAnswer(db, id))!;

@@ -1,5 +1,5 @@
 import type { Actor } from '@mathnet/auth';
-import type { Db, Emit, Tx, UnitOfWork } from '@mathnet/db';
+import type { Emit, Tx, UnitOfWork } from '@mathnet/db';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@mathnet/kit';
 import { eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
@@ -83,10 +83,7 @@ const emitStep = (
  * one lock order everywhere (no deadlocks) and exact seat counts.
  */
 export class EnrollmentWorkflow {
-  constructor(
-    private readonly db: Db,
-    private readonly work: UnitOfWork,
-  ) {}
+  constructor(private readonly work: UnitOfWork) {}
 
   /** A seat request by the learner, a parent, or the home-school coordinator. */
   async request(actor: Actor, offeringId: string, studentId: string): Promise<EnrollmentRow> {
