@@ -24,6 +24,12 @@ export interface AmqpEventBusOptions {
   exchange: string;
   /** Prepended to every queue name (test isolation). */
   queuePrefix: string;
+  /**
+   * The broker deletes a group's queues once unused (no consumer, not declared again) this
+   * long. For tests, whose queues would otherwise pile up on a shared broker; never in
+   * production, where a queue must keep events while its service is down.
+   */
+  queueExpiresMs?: number;
   /** How long close() waits for handlers in flight. Default 5000. */
   closeGraceMs?: number;
 }
@@ -94,7 +100,7 @@ export class AmqpEventBus implements EventBus {
     if (this.closed || !model || !this.connection.ready) {
       throw new BusUnavailableError(`amqp bus: subscribe(${settings.group}) while not connected`);
     }
-    const queues = groupQueues(this.options.queuePrefix, settings.group);
+    const queues = groupQueues(this.options.queuePrefix, settings.group, this.options.queueExpiresMs);
     const subscription = new AmqpSubscription(settings, this.options.exchange, queues, this.logger, (s) =>
       this.recoverLater(s),
     );

@@ -18,11 +18,18 @@ export interface GroupQueues {
   dead: string;
   /** `<prefix><group>.retry.<delayMs>`: durable classic queue whose TTL dead-letters back to `main`. */
   retry(delayMs: number): string;
+  /** When set, the broker deletes each of these queues once it has gone unused that long (`x-expires`). */
+  expiresMs?: number;
 }
 
-export function groupQueues(queuePrefix: string, group: string): GroupQueues {
+export function groupQueues(queuePrefix: string, group: string, expiresMs?: number): GroupQueues {
   const main = `${queuePrefix}${group}`;
-  return { main, dead: `${main}.dead`, retry: (delayMs) => `${main}.retry.${delayMs}` };
+  return {
+    main,
+    dead: `${main}.dead`,
+    retry: (delayMs) => `${main}.retry.${delayMs}`,
+    ...(expiresMs !== undefined ? { expiresMs } : {}),
+  };
 }
 
 /** Declares the topic exchange every event goes through. */
@@ -43,16 +50,21 @@ export async function declareGroup(
   retryDelaysMs: number[],
   singleActiveConsumer = false,
 ): Promise<void> {
+  const expiry = queues.expiresMs !== undefined ? { 'x-expires': queues.expiresMs } : {};
   await channel.assertQueue(queues.main, {
     durable: true,
     arguments: {
       'x-queue-type': 'quorum',
       ...(singleActiveConsumer ? { 'x-single-active-consumer': true } : {}),
+      ...expiry,
     },
   });
   for (const pattern of patterns) await channel.bindQueue(queues.main, exchange, pattern);
   // Classic, so that reading dead letters (get, then nack with requeue) keeps their order.
-  await channel.assertQueue(queues.dead, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+  await channel.assertQueue(queues.dead, {
+    durable: true,
+    arguments: { 'x-queue-type': 'classic', ...expiry },
+  });
   for (const delayMs of retryDelaysMs) {
     await channel.assertQueue(queues.retry(delayMs), {
       durable: true,
@@ -62,6 +74,7 @@ export async function declareGroup(
         // Expired messages go back to the group queue through the default exchange.
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': queues.main,
+        ...expiry,
       },
     });
   }

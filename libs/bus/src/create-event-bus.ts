@@ -10,6 +10,8 @@ export interface CreateEventBusOptions {
   exchange?: string;
   /** Prepended to every queue name, for test isolation (AMQP). Default ''. */
   queuePrefix?: string;
+  /** Queues unused this long are deleted by the broker, for tests only (AMQP; see AmqpEventBusOptions). */
+  queueExpiresMs?: number;
   /** How long close() waits for handlers in flight. Default 5000 ms. */
   closeGraceMs?: number;
 }
@@ -31,6 +33,7 @@ export function createEventBus(url: string, options: CreateEventBusOptions): Eve
         logger,
         exchange: options.exchange ?? DEFAULT_EXCHANGE,
         queuePrefix: options.queuePrefix ?? '',
+        ...(options.queueExpiresMs !== undefined ? { queueExpiresMs: options.queueExpiresMs } : {}),
         ...(closeGraceMs !== undefined ? { closeGraceMs } : {}),
       });
     case 'memory':

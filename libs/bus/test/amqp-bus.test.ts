@@ -141,6 +141,46 @@ describe('amqp event bus (RabbitMQ)', function () {
       );
     });
 
+    it('with queueExpiresMs, lets the broker delete a group’s queues once unused', async () => {
+      const { exchange, queuePrefix } = await createTestBus('bus-expiry');
+      const expiring = createEventBus(url, { logger, exchange, queuePrefix, queueExpiresMs: 1000 });
+      await expiring.start();
+      const group = `wire.expiry.${Date.now().toString(36)}`;
+      const main = `${queuePrefix}${group}`;
+      const names = [main, `${main}.dead`, `${main}.retry.50`];
+      try {
+        const subscription = await expiring.subscribe({
+          group,
+          patterns: [type],
+          maxAttempts: 2,
+          retryDelaysMs: [50],
+          handler: async () => {},
+        });
+        for (const queue of names) expect((await channel.checkQueue(queue)).queue).to.equal(queue);
+        await subscription.close();
+        // Unused now: each is deleted about a second later (checkQueue on a missing queue is a 404).
+        for (const queue of names) {
+          await eventually(
+            async () => {
+              const probe = await raw.createChannel();
+              probe.on('error', () => {});
+              const error = await probe.checkQueue(queue).then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+              expect((error as { code?: number } | undefined)?.code, queue).to.equal(404);
+            },
+            10_000,
+            200,
+          );
+        }
+      } finally {
+        await expiring.close();
+        exchanges.add(exchange);
+        for (const queue of names) queues.add(queue);
+      }
+    });
+
     it('dead-letters at once a message whose body is not JSON', async () => {
       const group = `wire.garbage.${Date.now().toString(36)}`;
       const recorder = await recordEvents(bus, { group, patterns: [type] });

@@ -39,7 +39,12 @@ describe('OutboxRelay with the event bus', () => {
           skipBecause(this, 'no TEST_AMQP_URL and no container engine: no RabbitMQ here');
         }
         const url = transport === 'amqp' ? testBus.url : 'memory://';
-        bus = createEventBus(url, { logger, exchange: testBus.exchange, queuePrefix: testBus.queuePrefix });
+        bus = createEventBus(url, {
+          logger,
+          exchange: testBus.exchange,
+          queuePrefix: testBus.queuePrefix,
+          queueExpiresMs: testBus.queueExpiresMs,
+        });
         await bus.start();
         // Counts each item once per event id, through the inbox, in the relay's own database.
         recorder = await recordEvents(bus, {

@@ -8,7 +8,16 @@ export interface TestBus {
   exchange: string;
   /** Prefix for this file's queue names; pass to the bus. */
   queuePrefix: string;
+  /**
+   * Pass to the bus too: the broker deletes this file's queues once they have gone unused
+   * this long. Left behind, a few thousand quorum queues exhaust a broker's file handles
+   * and it stops answering (seen on a developer's vhost and in CI).
+   */
+  queueExpiresMs: number;
 }
+
+/** Longer than any test file runs: a queue of a running file is never deleted under it. */
+const TEST_QUEUE_EXPIRES_MS = 30 * 60_000;
 
 /** The AMQP URL of the test broker, or undefined when only the in-process bus is available. */
 export async function testAmqpUrl(): Promise<string | undefined> {
@@ -33,5 +42,10 @@ export async function testAmqpUrl(): Promise<string | undefined> {
 export async function createTestBus(label: string): Promise<TestBus> {
   const suffix = uniqueSuffix(label);
   const url = (await testAmqpUrl()) ?? 'memory://';
-  return { url, exchange: `mathnet.events.t_${suffix}`, queuePrefix: `t_${suffix}.` };
+  return {
+    url,
+    exchange: `mathnet.events.t_${suffix}`,
+    queuePrefix: `t_${suffix}.`,
+    queueExpiresMs: TEST_QUEUE_EXPIRES_MS,
+  };
 }

@@ -63,6 +63,7 @@ export async function startCourses(
       logger,
       exchange: testBus.exchange,
       queuePrefix: testBus.queuePrefix,
+      queueExpiresMs: testBus.queueExpiresMs,
     }),
   );
   await bus.start();

@@ -54,6 +54,7 @@ export async function startBridge(
     logger,
     exchange: testBus.exchange,
     queuePrefix: testBus.queuePrefix,
+    queueExpiresMs: testBus.queueExpiresMs,
   });
   await bus.start();
   const events = await recordEvents(bus, { group: 'test.lms-events', patterns: ['mathnet.lms.#'] });

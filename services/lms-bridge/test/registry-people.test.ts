@@ -74,6 +74,7 @@ describe('lms-bridge person view from registry (person.* and people.changed)', f
       logger,
       exchange: testBus.exchange,
       queuePrefix: testBus.queuePrefix,
+      queueExpiresMs: testBus.queueExpiresMs,
     });
     ({ bus, handled } = observed(raw));
     await raw.start();

@@ -100,7 +100,12 @@ describe('registry: people from an LMS (mathnet.lms.people.synced)', function ()
     const testBus = await createTestBus('lms-people');
     database = await createDatabase(testDb.url, { logger });
     const observed = observeHandling(
-      createEventBus(testBus.url, { logger, exchange: testBus.exchange, queuePrefix: testBus.queuePrefix }),
+      createEventBus(testBus.url, {
+        logger,
+        exchange: testBus.exchange,
+        queuePrefix: testBus.queuePrefix,
+        queueExpiresMs: testBus.queueExpiresMs,
+      }),
     );
     bus = observed.bus;
     handled = observed.handled;

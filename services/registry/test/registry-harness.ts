@@ -25,6 +25,7 @@ export async function startRegistry(label: string): Promise<RegistryHarness> {
     logger,
     exchange: testBus.exchange,
     queuePrefix: testBus.queuePrefix,
+    queueExpiresMs: testBus.queueExpiresMs,
   });
   await bus.start();
   const events = await recordEvents(bus, { group: 'test.registry-events', patterns: ['mathnet.registry.#'] });
