@@ -3,12 +3,15 @@ import type { CloudEvent } from '@mathnet/contracts';
 import type { Logger } from '@mathnet/kit';
 import { and, asc, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from './database';
+import type { InboxTable } from './inbox-table';
 import type { OutboxTable } from './outbox-table';
 
 export interface OutboxRelayOptions {
   db: Db;
   /** The service's outbox table (see `defineOutboxTable`). */
   outbox: OutboxTable;
+  /** The service's inbox (see `defineInboxTable`), whose old rows the relay's hourly cleanup deletes too. */
+  inbox?: InboxTable;
   /** Only `publish` is used; it must resolve only once the broker confirmed every event. */
   bus: Pick<EventBus, 'publish'>;
   logger: Logger;
@@ -32,7 +35,10 @@ const lastErrorMaxLength = 2000;
  * transaction rolls back (rows stay unsent, in order), the attempt is recorded on the rows and
  * the relay retries with exponential backoff up to 5 s: a broker outage delays events, never
  * loses or skips one. Delivery is at least once (a crash between publish and commit republishes).
- * Sent rows older than 7 days are deleted, at most once an hour.
+ * Sent rows older than 7 days are deleted, at most once an hour, and so are the rows of the
+ * service's inbox processed more than 30 days ago: a duplicate comes within minutes (a
+ * redelivery, a relay that republished after a crash), and an event parked in the dead
+ * letters never wrote its inbox row, so a replay even months later is still applied once.
  *
  * On PGlite (one connection) the cycle's transaction holds the whole database while `publish`
  * runs; the in-process bus answers at once, and a disconnected AMQP bus rejects at once.
@@ -207,7 +213,7 @@ export class OutboxRelay {
   private async cleanupIfDue(): Promise<void> {
     if (Date.now() - this.lastCleanupAt < cleanupEveryMs) return;
     this.lastCleanupAt = Date.now();
-    const { db, outbox, logger } = this.options;
+    const { db, outbox, inbox, logger } = this.options;
     try {
       const deleted = await db
         .delete(outbox)
@@ -217,6 +223,20 @@ export class OutboxRelay {
         logger.info({ deleted: deleted.length }, 'outbox relay: deleted rows sent over 7 days ago');
     } catch (error) {
       logger.warn({ err: error }, 'outbox relay: cleanup of sent rows failed');
+    }
+    if (!inbox) return;
+    try {
+      const deleted = await db
+        .delete(inbox)
+        .where(lt(inbox.processedAt, sql`now() - interval '30 days'`))
+        .returning({ eventId: inbox.eventId });
+      if (deleted.length > 0)
+        logger.info(
+          { deleted: deleted.length },
+          'outbox relay: deleted inbox rows processed over 30 days ago',
+        );
+    } catch (error) {
+      logger.warn({ err: error }, 'outbox relay: cleanup of the inbox failed');
     }
   }
 }

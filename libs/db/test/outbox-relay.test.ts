@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import {
   FakePublisher,
+  inbox,
   itemCreated,
   logger,
   type MigratedDatabase,
@@ -34,7 +35,7 @@ describe('OutboxRelay', () => {
   });
 
   function relay(options: { batchSize?: number; pollIntervalMs?: number } = {}): OutboxRelay {
-    const created = new OutboxRelay({ db: database.handle.db, outbox, bus, logger, ...options });
+    const created = new OutboxRelay({ db: database.handle.db, outbox, inbox, bus, logger, ...options });
     relays.push(created);
     return created;
   }
@@ -146,5 +147,27 @@ describe('OutboxRelay', () => {
     await relay().drain();
     expect((await rows()).map((row) => row.subject)).to.deep.equal(['recent', 'unsent']);
     expect(bus.published.map((event) => event.subject)).to.deep.equal(['unsent']);
+  });
+
+  it('deletes inbox rows processed more than 30 days ago, and only those', async () => {
+    const row = (group: string, eventId: string, daysAgo: number) =>
+      sql`(${eventId}::uuid, ${group}, now() - make_interval(days => ${daysAgo}))`;
+    await database.handle.db.execute(
+      sql`insert into dbtest.inbox (event_id, consumer_group, processed_at) values ${sql.join(
+        [
+          row('dbtest.a', '00000000-0000-4000-8000-000000000001', 31),
+          row('dbtest.a', '00000000-0000-4000-8000-000000000002', 29),
+          row('dbtest.b', '00000000-0000-4000-8000-000000000003', 45),
+          row('dbtest.b', '00000000-0000-4000-8000-000000000004', 0),
+        ],
+        sql`, `,
+      )}`,
+    );
+    await relay().drain();
+    const left = await database.handle.db.select().from(inbox).orderBy(inbox.eventId);
+    expect(left.map((r) => r.eventId)).to.deep.equal([
+      '00000000-0000-4000-8000-000000000002',
+      '00000000-0000-4000-8000-000000000004',
+    ]);
   });
 });

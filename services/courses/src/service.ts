@@ -13,7 +13,7 @@ import { offeringsRouter } from './http/offerings-router';
 import { coursesOpenApi } from './http/openapi';
 import { routesRouter } from './http/routes-router';
 import { teachersRouter } from './http/teachers-router';
-import { outbox } from './store/schema';
+import { inbox, outbox } from './store/schema';
 
 export interface CoursesDeps {
   database: DatabaseHandle;
@@ -40,7 +40,7 @@ export const coursesMigrations = fileURLToPath(new URL('../migrations', import.m
 export function createCoursesService(deps: CoursesDeps): CoursesService {
   const { database, bus, logger, verifier } = deps;
   const db = database.db;
-  const relay = new OutboxRelay({ db, outbox, bus, logger });
+  const relay = new OutboxRelay({ db, outbox, inbox, bus, logger });
   const work = new UnitOfWork({ db, outbox, source: '/mathnet/courses', relay });
   const openapi = coursesOpenApi();
   let subscription: Subscription | undefined;

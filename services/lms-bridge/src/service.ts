@@ -12,7 +12,7 @@ import { connectionsRouter } from './http/connections-router';
 import { bridgeOpenApi } from './http/openapi';
 import { runsRouter } from './http/runs-router';
 import { SecretBox } from './secrets/secret-box';
-import { outbox } from './store/schema';
+import { inbox, outbox } from './store/schema';
 import { defaultPageSize, RunWorker } from './sync/run-worker';
 
 export interface BridgeDeps {
@@ -47,7 +47,7 @@ export function createBridgeService(deps: BridgeDeps): BridgeService {
   const { database, bus, logger } = deps;
   const db = database.db;
   const box = new SecretBox(deps.secretsKey);
-  const relay = new OutboxRelay({ db, outbox, bus, logger });
+  const relay = new OutboxRelay({ db, outbox, inbox, bus, logger });
   const work = new UnitOfWork({ db, outbox, source: '/mathnet/lms-bridge', relay });
   const opener = new ConnectionOpener(db, deps.connectors, box, logger, deps.fetchImpl);
   const worker = new RunWorker({

@@ -24,7 +24,7 @@ import { peopleRouter } from './http/people-router';
 import { ensureNetworkAdmin } from './identity/bootstrap-admin';
 import { KeyStore } from './identity/key-store';
 import { TokenService } from './identity/token-service';
-import { outbox } from './store/schema';
+import { inbox, outbox } from './store/schema';
 
 export interface RegistryDeps {
   database: DatabaseHandle;
@@ -60,7 +60,7 @@ export function createRegistryService(deps: RegistryDeps): RegistryService {
   const { database, bus, logger, config } = deps;
   const db = database.db;
   const keys = new KeyStore(db);
-  const relay = new OutboxRelay({ db, outbox, bus, logger });
+  const relay = new OutboxRelay({ db, outbox, inbox, bus, logger });
   const work = new UnitOfWork({ db, outbox, source: '/mathnet/registry', relay });
   const tokens = new TokenService({
     db,
