@@ -7,6 +7,7 @@ describe('changing your own password', function () {
   let api: ReturnType<typeof client>;
   const email = 'teacher.password@test.mathnet.local';
   const first = 'first-password-1';
+  let schoolId: string;
 
   const signIn = (password: string) =>
     api.call('POST', '/auth/token', {
@@ -23,6 +24,7 @@ describe('changing your own password', function () {
       token: admin.body.access_token,
       body: { name: 'Школа № 5', kind: 'school' },
     });
+    schoolId = school.body.id;
     const created = await api.call('POST', '/v1/people', {
       token: admin.body.access_token,
       body: {
@@ -80,5 +82,54 @@ describe('changing your own password', function () {
     });
     expect(refresh.status).to.equal(400);
     expect(refresh.body.error).to.equal('invalid_grant');
+  });
+
+  it('answers 429 with Retry-After after 5 wrong current passwords in 15 minutes, even to the right one', async () => {
+    const admin = await api.call('POST', '/auth/token', {
+      body: { grant_type: 'password', username: adminEmail, password: adminPassword },
+    });
+    const guessed = 'guessed.password@test.mathnet.local';
+    const created = await api.call('POST', '/v1/people', {
+      token: admin.body.access_token,
+      body: {
+        givenName: 'Иван',
+        familyName: 'Сидоров',
+        roles: [{ role: 'teacher', organisationId: schoolId }],
+        account: { email: guessed, password: first },
+      },
+    });
+    expect(created.status).to.equal(201);
+    const session = await api.call('POST', '/auth/token', {
+      body: { grant_type: 'password', username: guessed, password: first },
+    });
+    const change = (currentPassword: string) =>
+      api.call('POST', '/v1/account/password', {
+        token: session.body.access_token,
+        body: { currentPassword, newPassword: 'third-password-3' },
+      });
+    for (let i = 1; i <= 5; i++)
+      expect((await change(`guess-number-${i}`)).status, `guess ${i}`).to.equal(400);
+    const refused = await change(first);
+    expect(refused.status).to.equal(429);
+    expect(refused.headers.get('content-type')).to.match(/application\/problem\+json/);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).to.be.within(1, 15 * 60);
+    // The password did not change, and another account is not held up by this one's failures.
+    expect(
+      (
+        await api.call('POST', '/auth/token', {
+          body: { grant_type: 'password', username: guessed, password: first },
+        })
+      ).status,
+    ).to.equal(200);
+    const own = await signIn('second-password-2');
+    expect(
+      (
+        await api.call('POST', '/v1/account/password', {
+          token: own.body.access_token,
+          body: { currentPassword: 'wrong-once', newPassword: 'third-password-3' },
+        })
+      ).status,
+    ).to.equal(400);
   });
 });

@@ -3,6 +3,11 @@ import type { Db } from '@mathnet/db';
 import { InputError, NotAllowedError, NotFoundError, parseInput } from '@mathnet/kit';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { Router } from 'express';
+import {
+  assertMayTryPassword,
+  forgetWrongPasswords,
+  recordWrongPassword,
+} from '../store/password-change-guard';
 import { accounts, refreshTokens } from '../store/schema';
 import { passwordChangeSchema } from './schemas';
 
@@ -10,7 +15,8 @@ import { passwordChangeSchema } from './schemas';
  * The signed-in person's own account. Changing the password needs the current one
  * (a stolen access token alone must not take the account over) and ends every other
  * session: all the account's refresh tokens are revoked, so devices signed in with the
- * old password are out within one access-token lifetime.
+ * old password are out within one access-token lifetime. Five wrong current passwords in
+ * 15 minutes and the account answers 429 until the oldest of them is 15 minutes old.
  */
 export function accountRouter(db: Db): Router {
   const router = Router();
@@ -20,7 +26,9 @@ export function accountRouter(db: Db): Router {
     const body = parseInput(passwordChangeSchema, req.body);
     const [account] = await db.select().from(accounts).where(eq(accounts.personId, actor.subject));
     if (!account || account.disabled) throw new NotFoundError('You have no active login account');
+    await assertMayTryPassword(db, actor.subject);
     if (!(await verifyPassword(body.currentPassword, account.passwordHash))) {
+      await recordWrongPassword(db, actor.subject);
       throw new InputError('The current password is wrong', [
         { path: 'currentPassword', message: 'is wrong' },
       ]);
@@ -37,6 +45,7 @@ export function accountRouter(db: Db): Router {
         .update(refreshTokens)
         .set({ revokedAt: sql`now()` })
         .where(and(eq(refreshTokens.personId, actor.subject), isNull(refreshTokens.revokedAt)));
+      await forgetWrongPasswords(tx, actor.subject);
     });
     res.status(204).end();
   });

@@ -168,12 +168,12 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     method: 'post',
     path: '/v1/account/password',
     summary:
-      'Change your own password (the current one is required); every refresh token of the account is revoked, so other sessions end',
+      'Change your own password (the current one is required); every refresh token of the account is revoked, so other sessions end. After 5 wrong current passwords in 15 minutes: 429 with Retry-After',
     tags: ['auth'],
     request: { body: json(passwordChangeSchema) },
     responses: {
       204: { description: 'Changed; sign in again with the new password for a new refresh token' },
-      ...problemResponses(400, 401, 403, 404),
+      ...problemResponses(400, 401, 403, 404, 429),
     },
   });
 

@@ -104,6 +104,22 @@ export const accounts = registrySchema.table(
   (t) => [uniqueIndex('accounts_email_idx').on(t.email)],
 );
 
+/**
+ * Failed attempts to change an account's password (a wrong current password), kept for
+ * the window in which they count: a stolen access token must not turn into unlimited
+ * guesses at the password (sign-in failures are limited at the gateway, ADR 0004).
+ */
+export const passwordChangeFailures = registrySchema.table(
+  'password_change_failures',
+  {
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('password_change_failures_person_idx').on(t.personId, t.at)],
+);
+
 /** Machine clients of a school (OAuth client_credentials), e.g. its LMS integration. */
 export const clients = registrySchema.table('clients', {
   clientId: text('client_id').primaryKey(),
