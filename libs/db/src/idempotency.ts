@@ -1,7 +1,7 @@
 import { ConflictError, InputError } from '@mathnet/kit';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { jsonb, type PgSchema, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
-import type { Db } from './database';
+import type { Db, Tx } from './database';
 
 /** The table that keeps answers to creating POSTs by Idempotency-Key; include it in the service's schema. */
 export function defineIdempotencyTable(schema: PgSchema) {
@@ -27,6 +27,12 @@ export interface KeptAnswer<T> {
   body: T;
 }
 
+/**
+ * Stores the answer with the key inside the creating transaction and returns it: what was
+ * created and the answer a retry gets then commit together, or neither does.
+ */
+export type KeepAnswer = <U>(tx: Tx, answer: KeptAnswer<U>) => Promise<KeptAnswer<U>>;
+
 /** `status` of a key whose first request is still being answered. */
 const inProgress = 0;
 
@@ -39,16 +45,21 @@ const inProgress = 0;
  * (as draft-ietf-httpapi-idempotency-key-header says). A claim whose request
  * failed is released; one left by a process that died is taken over after
  * `staleAfterMs`.
+ *
+ * `create` should end its transaction with `return keep(tx, answer)`: the answer is then
+ * stored in the transaction that creates, so a process dying right after that commit
+ * leaves the answer for the retry, not a claim that the retry would take over and create
+ * again. An answer not kept that way is stored after `create` returns.
  */
 export async function idempotent<T>(
   db: Db,
   table: IdempotencyTable,
   request: { key: string | undefined; route: string; actorId: string },
-  create: () => Promise<KeptAnswer<T>>,
+  create: (keep: KeepAnswer) => Promise<KeptAnswer<T>>,
   staleAfterMs = 60_000,
 ): Promise<KeptAnswer<T>> {
   const { key, route, actorId } = request;
-  if (key === undefined) return create();
+  if (key === undefined) return create(async (_tx, answer) => answer);
   if (!/^[\w.:-]{1,200}$/.test(key))
     throw new InputError('Idempotency-Key: expected 1-200 letters, digits, or . _ : -');
   const thisKey = and(eq(table.actor, actorId), eq(table.key, key));
@@ -80,16 +91,24 @@ export async function idempotent<T>(
         `A request with Idempotency-Key ${key} is still being processed; retry it when that one has answered`,
       );
   }
+  const store = <U>(runner: Db | Tx, answer: KeptAnswer<U>) =>
+    runner
+      .update(table)
+      .set({ status: answer.status, body: answer.body as object })
+      .where(thisKey);
+  let kept = false;
   let answer: KeptAnswer<T>;
   try {
-    answer = await create();
+    answer = await create(async (tx, given) => {
+      await store(tx, given);
+      kept = true;
+      return given;
+    });
   } catch (error) {
+    // Only a claim still in progress is released: an answer kept by a committed transaction stays.
     await db.delete(table).where(and(thisKey, eq(table.status, inProgress)));
     throw error;
   }
-  await db
-    .update(table)
-    .set({ status: answer.status, body: answer.body as object })
-    .where(thisKey);
+  if (!kept) await store(db, answer);
   return answer;
 }

@@ -7,7 +7,13 @@ export {
   type DbQueryResult,
   type Tx,
 } from './database';
-export { defineIdempotencyTable, type IdempotencyTable, idempotent, type KeptAnswer } from './idempotency';
+export {
+  defineIdempotencyTable,
+  type IdempotencyTable,
+  idempotent,
+  type KeepAnswer,
+  type KeptAnswer,
+} from './idempotency';
 export { defineInboxTable, type InboxTable } from './inbox-table';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { defineOutboxTable, type OutboxTable } from './outbox-table';

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '@mathnet/kit';
 import { createTestDatabase, type TestDatabase } from '@mathnet/testkit';
 import { sql } from 'drizzle-orm';
 
-export { inbox, items, outbox } from './fixtures/schema';
+export { idempotencyKeys, inbox, items, outbox } from './fixtures/schema';
 
 /** Quiet by default; LOG_LEVEL=debug shows what the relay does. */
 export const logger: Logger = createLogger('db-test', process.env.LOG_LEVEL ?? 'error');
@@ -29,7 +29,9 @@ export async function openMigratedDatabase(label: string): Promise<MigratedDatab
     testDb,
     handle,
     clean: async () => {
-      await handle.db.execute(sql`truncate dbtest.items, dbtest.outbox, dbtest.inbox`);
+      await handle.db.execute(
+        sql`truncate dbtest.items, dbtest.outbox, dbtest.inbox, dbtest.idempotency_keys`,
+      );
     },
     close: async () => {
       await handle.close();

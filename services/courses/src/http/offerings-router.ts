@@ -40,10 +40,12 @@ export function offeringsRouter(db: Db, work: UnitOfWork): Router {
     if (!mayManageOfferingsOf(actor, input.providerId)) {
       throw new NotAllowedError("Only the provider's coordinator (or the district) creates its offerings");
     }
-    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
-      const row = await work.run((tx) => insertOffering(tx, uuidv7(), input, actor.subject));
-      return { status: 201, body: toOffering(row, await providerOf(db, row.providerId)) };
-    });
+    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), (keep) =>
+      work.run(async (tx) => {
+        const row = await insertOffering(tx, uuidv7(), input, actor.subject);
+        return keep(tx, { status: 201, body: toOffering(row, await providerOf(tx, row.providerId)) });
+      }),
+    );
     res.setHeader('Location', `/v1/offerings/${answer.body.id}`);
     setEtag(res, answer.body.version);
     res.status(answer.status).json(answer.body);

@@ -180,41 +180,45 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
         'A route is drawn up by the student, a parent, or the home-school coordinator',
       );
     }
-    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
-      try {
-        const row = await work.run(async (tx) => {
-          await assertMentor(tx, input.mentorId);
-          const [existing] = await tx
-            .select({ id: routes.id })
-            .from(routes)
-            .where(and(eq(routes.studentId, input.studentId), eq(routes.academicYear, input.academicYear)));
-          if (existing)
-            throw new ConflictError(`The student already has a route for ${input.academicYear}`, {
-              routeId: existing.id,
-            });
-          const [created] = await tx
-            .insert(routes)
-            .values({
-              id: uuidv7(),
-              studentId: input.studentId,
-              homeSchoolId,
-              academicYear: input.academicYear,
-              goals: input.goals ?? null,
-              mentorId: input.mentorId ?? null,
-              individualProject: input.individualProject ?? null,
-            })
-            .returning();
-          await recordHistory(tx, created!, 'create', actor.subject);
-          return created!;
-        });
-        return { status: 201, body: await assembleRoute(db, row, policy) };
-      } catch (error) {
-        // Two requests for the same student and year raced past the check: the unique index decides.
-        if (pgErrorCode(error) === '23505')
-          throw new ConflictError(`The student already has a route for ${input.academicYear}`);
-        throw error;
-      }
-    });
+    const answer = await idempotent(
+      db,
+      idempotencyKeys,
+      idempotencyRequest(req, actor.subject),
+      async (keep) => {
+        try {
+          return await work.run(async (tx) => {
+            await assertMentor(tx, input.mentorId);
+            const [existing] = await tx
+              .select({ id: routes.id })
+              .from(routes)
+              .where(and(eq(routes.studentId, input.studentId), eq(routes.academicYear, input.academicYear)));
+            if (existing)
+              throw new ConflictError(`The student already has a route for ${input.academicYear}`, {
+                routeId: existing.id,
+              });
+            const [created] = await tx
+              .insert(routes)
+              .values({
+                id: uuidv7(),
+                studentId: input.studentId,
+                homeSchoolId,
+                academicYear: input.academicYear,
+                goals: input.goals ?? null,
+                mentorId: input.mentorId ?? null,
+                individualProject: input.individualProject ?? null,
+              })
+              .returning();
+            await recordHistory(tx, created!, 'create', actor.subject);
+            return keep(tx, { status: 201, body: await assembleRoute(tx, created!, policy) });
+          });
+        } catch (error) {
+          // Two requests for the same student and year raced past the check: the unique index decides.
+          if (pgErrorCode(error) === '23505')
+            throw new ConflictError(`The student already has a route for ${input.academicYear}`);
+          throw error;
+        }
+      },
+    );
     res.setHeader('Location', `/v1/routes/${answer.body.id}`);
     setEtag(res, answer.body.version);
     res.status(answer.status).json(answer.body);

@@ -36,18 +36,17 @@ export function organisationsRouter(db: Db, work: UnitOfWork): Router {
     if (!mayRegisterOrganisation(actor))
       throw new NotAllowedError('Only a network administrator registers organisations');
     const input = parseInput(organisationCreateSchema, req.body);
-    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
-      const org = await work.run(async (tx, emit) => {
+    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), (keep) =>
+      work.run(async (tx, emit) => {
         const created = await insertOrganisation(tx, uuidv7(), input);
         emit({
           type: 'mathnet.registry.organisation.registered',
           subject: created.id,
           data: organisationSnapshot(created),
         });
-        return created;
-      });
-      return { status: 201, body: org };
-    });
+        return keep(tx, { status: 201, body: created });
+      }),
+    );
     res.setHeader('Location', `/v1/organisations/${answer.body.id}`);
     setEtag(res, answer.body.version);
     res.status(answer.status).json(answer.body);

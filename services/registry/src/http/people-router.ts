@@ -74,8 +74,8 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
       );
     }
     const passwordHash = input.account ? await hashPassword(input.account.password) : undefined;
-    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), async () => {
-      const person = await work.run(async (tx, emit) => {
+    const answer = await idempotent(db, idempotencyKeys, idempotencyRequest(req, actor.subject), (keep) =>
+      work.run(async (tx, emit) => {
         await validateRoles(tx, input.roles);
         const id = uuidv7();
         const { account, ...fields } = input;
@@ -93,10 +93,9 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
         }
         const created = (await findPerson(tx, id))!;
         emit({ type: 'mathnet.registry.person.registered', subject: id, data: personSnapshot(created) });
-        return created;
-      });
-      return { status: 201, body: person };
-    });
+        return keep(tx, { status: 201, body: created });
+      }),
+    );
     await recordAccess(db, { actor, action: 'create', personIds: [answer.body.id], requestId: req.id });
     res.setHeader('Location', `/v1/people/${answer.body.id}`);
     setEtag(res, answer.body.version);
