@@ -7,6 +7,7 @@ import {
   isNetworkAdmin,
   isParentOf,
   isSelf,
+  mayReadAccessLog,
   organisationsWithRole,
 } from './access';
 import type { Actor } from './actor';
@@ -86,5 +87,26 @@ describe('access helpers', () => {
     expect(() => assertAllowed(false, 'Only a coordinator of org-b may do this'))
       .to.throw(NotAllowedError, 'Only a coordinator of org-b may do this')
       .with.property('status', 403);
+  });
+});
+
+describe('mayReadAccessLog', () => {
+  const child = 'p-child';
+  it('lets the person, a parent, the district and a coordinator of their school read it', () => {
+    const self: Actor = {
+      subject: child,
+      kind: 'person',
+      roles: [{ role: 'student', organisationId: schoolA }],
+    };
+    expect(mayReadAccessLog(self, child, [schoolA])).to.equal(true);
+    expect(mayReadAccessLog(parent, child, [schoolA])).to.equal(true);
+    expect(mayReadAccessLog(admin, child, [schoolA])).to.equal(true);
+    expect(mayReadAccessLog(coordinator, child, [schoolA])).to.equal(true);
+  });
+  it('refuses a teacher, a coordinator of another school and a machine client with the same subject', () => {
+    expect(mayReadAccessLog(coordinator, child, [schoolB]), 'only a teacher at school B').to.equal(false);
+    expect(mayReadAccessLog(parent, 'p-other-child', [schoolA])).to.equal(false);
+    const impostor: Actor = { subject: child, kind: 'client', roles: [] };
+    expect(mayReadAccessLog(impostor, child, [])).to.equal(false);
   });
 });

@@ -42,6 +42,16 @@ export function isParentOf(actor: Actor, studentId: string): boolean {
   return actor.roles.some((grant) => grant.role === 'parent' && grant.studentId === studentId);
 }
 
+/**
+ * May the actor read who accessed this person's data (any service's access log): the
+ * person, a parent of theirs, the district, a coordinator of an organisation where the
+ * person has a role. Reading the log is not itself logged.
+ */
+export function mayReadAccessLog(actor: Actor, personId: string, personOrganisations: string[]): boolean {
+  if (isSelf(actor, personId) || isParentOf(actor, personId) || isNetworkAdmin(actor)) return true;
+  return personOrganisations.some((id) => hasRole(actor, 'school_admin', id));
+}
+
 /** Throws NotAllowedError (403) with `detail` unless `condition` holds. */
 export function assertAllowed(condition: boolean, detail: string): asserts condition {
   if (!condition) throw new NotAllowedError(detail);

@@ -7,6 +7,7 @@ export {
   isNetworkAdmin,
   isParentOf,
   isSelf,
+  mayReadAccessLog,
   organisationsWithRole,
 } from './access';
 export type { Actor, ActorClaims, CompactGrant, RoleGrant, RoleName } from './actor';

@@ -17,6 +17,15 @@ export {
 export { defineInboxTable, type InboxTable } from './inbox-table';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { defineOutboxTable, type OutboxTable } from './outbox-table';
+export {
+  type AccessAction,
+  type AccessActor,
+  type AccessEntry,
+  definePersonalDataAccessTable,
+  listAccess,
+  type PersonalDataAccessTable,
+  recordAccess,
+} from './personal-data-access';
 export { pgErrorCode } from './pg-error-code';
 export { type RunMigrationsOptions, runMigrations } from './run-migrations';
 export { TableStatistics } from './table-statistics';

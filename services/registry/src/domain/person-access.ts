@@ -50,8 +50,3 @@ export function listableOrganisations(actor: Actor): 'all' | string[] {
 /** Fields a person may change on their own record. */
 export const selfEditableFields = new Set(['contacts']);
 
-/** May the actor see who accessed this person's record: the district, the person, a parent, their coordinators. */
-export function mayReadAccessLog(actor: Actor, personId: string, personOrganisations: string[]): boolean {
-  if (isSelf(actor, personId) || isParentOf(actor, personId)) return true;
-  return mayManagePerson(actor, personOrganisations);
-}

@@ -1,4 +1,4 @@
-import { hashPassword, isNetworkAdmin, isSelf, requireActor } from '@mathnet/auth';
+import { hashPassword, isNetworkAdmin, isSelf, mayReadAccessLog, requireActor } from '@mathnet/auth';
 import { type Db, idempotent, pgErrorCode, type Tx, type UnitOfWork } from '@mathnet/db';
 import {
   ConflictError,
@@ -17,7 +17,6 @@ import {
   listableOrganisations,
   mayAssignRoles,
   mayManagePerson,
-  mayReadAccessLog,
   mayReadPerson,
   selfEditableFields,
 } from '../domain/person-access';

@@ -1,4 +1,9 @@
-import { defineIdempotencyTable, defineInboxTable, defineOutboxTable } from '@mathnet/db';
+import {
+  defineIdempotencyTable,
+  defineInboxTable,
+  defineOutboxTable,
+  definePersonalDataAccessTable,
+} from '@mathnet/db';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -171,19 +176,4 @@ export const inbox = defineInboxTable(registrySchema);
  * is audit-logged"). One row per request: a read of one record, a page of a list, a
  * create or an update. Append-only; rows are never changed by the service.
  */
-export const personalDataAccess = registrySchema.table(
-  'personal_data_access',
-  {
-    id: uuid('id').primaryKey(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    actorId: text('actor_id').notNull(),
-    actorKind: text('actor_kind').notNull(),
-    action: text('action').notNull(),
-    personIds: uuid('person_ids').array().notNull(),
-    requestId: text('request_id'),
-  },
-  (t) => [
-    index('personal_data_access_person_ids_idx').using('gin', t.personIds),
-    index('personal_data_access_actor_idx').on(t.actorId, t.id),
-  ],
-);
+export const personalDataAccess = definePersonalDataAccessTable(registrySchema);
