@@ -8,6 +8,7 @@ import type { RoutePolicy } from './config';
 import { lmsFactsGroup, subscribeLmsFacts } from './consumers/lms-facts';
 import { registryReadModelGroup, subscribeRegistryReadModel } from './consumers/registry-read-model';
 import { type CoursesDemoSummary, seedDemoCourses } from './demo/seed-demo-courses';
+import { accessLogRouter } from './http/access-log-router';
 import { enrollmentsRouter } from './http/enrollments-router';
 import { offeringsRouter } from './http/offerings-router';
 import { coursesOpenApi } from './http/openapi';
@@ -60,6 +61,7 @@ export function createCoursesService(deps: CoursesDeps): CoursesService {
       app.use(enrollmentsRouter(db, work));
       app.use(routesRouter(db, work, deps.routePolicy));
       app.use(teachersRouter(db));
+      app.use(accessLogRouter(db));
       app.use(
         deadLetterRouter(bus, [registryReadModelGroup, lmsFactsGroup], (req) =>
           assertAllowed(

@@ -2,7 +2,7 @@ import { type Actor, isNetworkAdmin, organisationsWithRole, requireActor } from 
 import type { Db, UnitOfWork } from '@mathnet/db';
 import { InputError, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { mayReadEnrollment } from '../domain/course-access';
 import {
   findEnrollmentAnswer,
@@ -13,6 +13,7 @@ import {
 import { findOfferingRow } from '../store/offering-store';
 import { enrollments, offerings } from '../store/schema';
 import { EnrollmentWorkflow } from '../workflows/enrollment-workflow';
+import { logAccess } from './access-log-router';
 import {
   completeSchema,
   creditSchema,
@@ -54,8 +55,16 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
   const router = Router();
   const workflow = new EnrollmentWorkflow(work);
 
-  const answer = async (res: Parameters<Parameters<typeof router.get>[1]>[1], id: string, status = 200) => {
+  /** Answers with the enrollment (the learner's name and results in it: logged as an access). */
+  const answer = async (
+    req: Request,
+    res: Response,
+    id: string,
+    action: 'create' | 'update',
+    status = 200,
+  ) => {
     const enrollment = (await findEnrollmentAnswer(db, id))!;
+    await logAccess(db, req, action, [enrollment.studentId]);
     setEtag(res, enrollment.version);
     res.status(status).json(enrollment);
   };
@@ -65,7 +74,7 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
     const { studentId } = parseInput(enrollmentRequestSchema, req.body);
     const row = await workflow.request(actor, uuidParam(req.params.id, 'offering'), studentId);
     res.setHeader('Location', `/v1/enrollments/${row.id}`);
-    await answer(res, row.id, 201);
+    await answer(req, res, row.id, 'create', 201);
   });
 
   router.get('/v1/enrollments', async (req, res) => {
@@ -95,6 +104,12 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
       .orderBy(asc(enrollments.id))
       .limit(query.limit + 1);
     const page = rows.slice(0, query.limit).map((r) => r.enrollment);
+    await logAccess(
+      db,
+      req,
+      'list',
+      page.map((e) => e.studentId),
+    );
     const last = page.at(-1);
     res.json({
       items: await hydrateEnrollments(db, page),
@@ -115,6 +130,7 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
     };
     if (!mayReadEnrollment(actor, parties)) throw new NotAllowedError('You may not see this enrollment');
     const [enrollment] = await hydrateEnrollments(db, [row]);
+    await logAccess(db, req, 'read', [row.studentId]);
     setEtag(res, row.version);
     res.json({ ...enrollment, steps: await stepsOf(db, row.id) });
   });
@@ -124,6 +140,7 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
     parseInput(reasonSchema, req.body ?? {});
     // The hot path of seat allocation: the answer is built from what the transaction returned.
     const { answer } = await workflow.accept(actor, uuidParam(req.params.id, 'enrollment'));
+    await logAccess(db, req, 'update', [answer.studentId]);
     setEtag(res, answer.version);
     res.json(answer);
   });
@@ -132,26 +149,26 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
       const actor = requireActor(req);
       const { reason } = parseInput(reasonSchema, req.body ?? {});
       const row = await workflow.act(actor, uuidParam(req.params.id, 'enrollment'), action, reason);
-      await answer(res, row.id);
+      await answer(req, res, row.id, 'update');
     });
   }
   router.post('/v1/enrollments/:id/reject', async (req, res) => {
     const actor = requireActor(req);
     const { reason } = parseInput(rejectSchema, req.body ?? {});
     const row = await workflow.act(actor, uuidParam(req.params.id, 'enrollment'), 'reject', reason);
-    await answer(res, row.id);
+    await answer(req, res, row.id, 'update');
   });
   router.post('/v1/enrollments/:id/complete', async (req, res) => {
     const actor = requireActor(req);
     const result = parseInput(completeSchema, req.body ?? {});
     const row = await workflow.complete(actor, uuidParam(req.params.id, 'enrollment'), result);
-    await answer(res, row.id);
+    await answer(req, res, row.id, 'update');
   });
   router.post('/v1/enrollments/:id/credit', async (req, res) => {
     const actor = requireActor(req);
     const input = parseInput(creditSchema, req.body ?? {});
     const row = await workflow.decideCredit(actor, uuidParam(req.params.id, 'enrollment'), input);
-    await answer(res, row.id);
+    await answer(req, res, row.id, 'update');
   });
 
   return router;

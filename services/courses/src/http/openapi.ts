@@ -1,5 +1,6 @@
 import { buildOpenApiDocument, OpenAPIRegistry, problemResponses } from '@mathnet/kit';
 import { z } from 'zod';
+import { accessLogQuerySchema } from './access-log-router';
 import {
   completeSchema,
   creditSchema,
@@ -145,6 +146,33 @@ export function coursesOpenApi(): ReturnType<typeof buildOpenApiDocument> {
       },
     });
   }
+  r.registerPath({
+    method: 'get',
+    path: '/v1/people/{id}/access-log',
+    summary:
+      "Who saw or changed this person's enrollments, routes or training record in courses, newest first (the person, a parent, a coordinator of their school, the district; registry keeps the log of the person's record itself)",
+    tags: ['people'],
+    request: { params: idParams, query: accessLogQuerySchema },
+    responses: {
+      200: {
+        description: 'Access records',
+        ...json(
+          page(
+            z.object({
+              id: z.uuid(),
+              at: z.iso.datetime(),
+              actorId: z.string(),
+              actorKind: z.enum(['person', 'client']),
+              action: z.enum(['read', 'list', 'create', 'update', 'export']),
+              requestId: z.string().nullable(),
+            }),
+            'AccessLog',
+          ),
+        ),
+      },
+      ...problemResponses(400, 401, 403, 404),
+    },
+  });
   registerRoutePaths(r);
   return buildOpenApiDocument(r, {
     title: 'mathnet courses',

@@ -41,6 +41,7 @@ import {
   updateRoute,
 } from '../store/route-store';
 import { idempotencyKeys, organisationView, personView, routeItems, routes } from '../store/schema';
+import { logAccess } from './access-log-router';
 import { uuidParam } from './params';
 import {
   activityItemSchema,
@@ -126,8 +127,16 @@ interface Mutation {
 export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Router {
   const router = Router();
 
-  const send = async (res: Response, row: RouteRow, status = 200): Promise<Route> => {
+  /** Answers with the route (the student's and mentor's names, plans, marks: logged as an access). */
+  const send = async (
+    req: Request,
+    res: Response,
+    row: RouteRow,
+    action: 'read' | 'update',
+    status = 200,
+  ): Promise<Route> => {
     const route = await assembleRoute(db, row, policy);
+    await logAccess(db, req, action, [route.studentId, route.mentorId]);
     setEtag(res, row.version);
     res.status(status).json(route);
     return route;
@@ -219,6 +228,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
         }
       },
     );
+    await logAccess(db, req, 'create', [answer.body.studentId, answer.body.mentorId]);
     res.setHeader('Location', `/v1/routes/${answer.body.id}`);
     setEtag(res, answer.body.version);
     res.status(answer.status).json(answer.body);
@@ -227,7 +237,14 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
   router.get('/v1/routes', async (req, res) => {
     const actor = requireActor(req);
     const query = parseInput(routeListQuerySchema, req.query, 'query');
-    res.json(await listRoutes(db, query, visibleRoutes(actor)));
+    const page = await listRoutes(db, query, visibleRoutes(actor));
+    await logAccess(
+      db,
+      req,
+      'list',
+      page.items.flatMap((r) => [r.studentId, r.mentorId]),
+    );
+    res.json(page);
   });
 
   const readable = async (req: Request<{ id: string }>): Promise<RouteRow> => {
@@ -239,7 +256,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
   };
 
   router.get('/v1/routes/:id', async (req, res) => {
-    await send(res, await readable(req));
+    await send(req, res, await readable(req), 'read');
   });
 
   const editDenied = 'A route is changed by the student, a parent, or the home-school coordinator';
@@ -256,7 +273,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
         return { set: patch };
       },
     });
-    await send(res, row);
+    await send(req, res, row, 'update');
   });
 
   router.post('/v1/routes/:id/items', async (req, res) => {
@@ -284,6 +301,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
       });
       return { status: 201, body: await assembleRoute(db, row, policy) };
     });
+    await logAccess(db, req, 'update', [answer.body.studentId, answer.body.mentorId]);
     const added = answer.body.history.at(-1)?.snapshot.detail as { itemId?: string } | undefined;
     res.setHeader('Location', `/v1/routes/${answer.body.id}/items/${added?.itemId ?? itemId}`);
     setEtag(res, answer.body.version);
@@ -295,6 +313,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
     const itemId = uuidParam(req.params.itemId, 'route item');
     const item = (await itemsOf(db, row.id)).find((i) => i.id === itemId);
     if (!item) throw new NotFoundError(`No item ${itemId} in route ${row.id}`);
+    await logAccess(db, req, 'read', [row.studentId]);
     res.json(item);
   });
 
@@ -314,7 +333,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
         return { detail: { itemId, title: removed.title } };
       },
     });
-    await send(res, row);
+    await send(req, res, row, 'update');
   });
 
   router.post('/v1/routes/:id/items/:itemId/complete', async (req, res) => {
@@ -340,7 +359,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
         return { detail: { itemId, completedHours: hours } };
       },
     });
-    await send(res, row);
+    await send(req, res, row, 'update');
   });
 
   router.post('/v1/routes/:id/submit', async (req, res) => {
@@ -354,7 +373,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
         return undefined;
       },
     });
-    await send(res, row);
+    await send(req, res, row, 'update');
   });
 
   router.post('/v1/routes/:id/approve', async (req, res) => {
@@ -392,7 +411,7 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
           },
         }),
     });
-    await send(res, row);
+    await send(req, res, row, 'update');
   });
 
   router.post('/v1/routes/:id/return', async (req, res) => {
@@ -404,13 +423,14 @@ export function routesRouter(db: Db, work: UnitOfWork, policy: RoutePolicy): Rou
       denied: 'Only the home-school coordinator (or the district) returns a route for changes',
       run: async () => ({ detail: { reason } }),
     });
-    await send(res, row);
+    await send(req, res, row, 'update');
   });
 
   router.get('/v1/routes/:id/export', async (req, res) => {
     const row = await readable(req);
     const { format } = parseInput(routeExportQuerySchema, req.query, 'query');
     const route = await assembleRoute(db, row, policy);
+    await logAccess(db, req, 'export', [route.studentId, route.mentorId]);
     const name = `route-${route.academicYear.replace('/', '-')}-${route.studentId}`;
     setEtag(res, row.version);
     if (format === 'csv') {

@@ -4,6 +4,7 @@ import { NotAllowedError, NotFoundError } from '@mathnet/kit';
 import { and, asc, eq } from 'drizzle-orm';
 import { Router } from 'express';
 import { enrollments, offerings, organisationView, personView } from '../store/schema';
+import { logAccess } from './access-log-router';
 import { uuidParam } from './params';
 import type { TeacherTraining } from './route-schemas';
 
@@ -66,6 +67,7 @@ export function teachersRouter(db: Db): Router {
       items,
       completedHours: Math.round(completedHours * 100) / 100,
     };
+    await logAccess(db, req, 'read', [teacherId]);
     res.json(body);
   });
 

@@ -1,4 +1,9 @@
-import { defineIdempotencyTable, defineInboxTable, defineOutboxTable } from '@mathnet/db';
+import {
+  defineIdempotencyTable,
+  defineInboxTable,
+  defineOutboxTable,
+  definePersonalDataAccessTable,
+} from '@mathnet/db';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -255,5 +260,7 @@ export const personView = coursesSchema.table(
 );
 
 export const idempotencyKeys = defineIdempotencyTable(coursesSchema);
+/** Who saw or changed whose enrollments, routes and training records (libs/db, ARCHITECTURE "Identity and access"). */
+export const personalDataAccess = definePersonalDataAccessTable(coursesSchema);
 export const outbox = defineOutboxTable(coursesSchema);
 export const inbox = defineInboxTable(coursesSchema);
