@@ -18,6 +18,7 @@ export {
   recordEvents,
 } from './event-recorder';
 export { MemoryEventBus, type MemoryEventBusOptions } from './memory-event-bus';
+export { type Handled, type HandlingOutcome, observeHandling } from './observe-handling';
 export { OrderedOverlap } from './ordered-overlap';
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_PREFETCH, DEFAULT_RETRY_DELAYS_MS } from './subscription-settings';
 export { compileTopicPattern, topicMatches } from './topic-pattern';

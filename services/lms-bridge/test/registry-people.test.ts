@@ -1,4 +1,10 @@
-import { createEventBus, type EventBus, type Subscription } from '@mathnet/bus';
+import {
+  createEventBus,
+  type EventBus,
+  type Handled,
+  observeHandling,
+  type Subscription,
+} from '@mathnet/bus';
 import { type CloudEvent, createEvent, type PersonSnapshot } from '@mathnet/contracts';
 import { createDatabase, type DatabaseHandle, runMigrations } from '@mathnet/db';
 import { createLogger } from '@mathnet/kit';
@@ -9,50 +15,6 @@ import { v7 as uuidv7 } from 'uuid';
 import { registryPeopleGroup, subscribeRegistryPeople } from '../src/consumers/registry-people';
 import { bridgeMigrations } from '../src/service';
 import { inbox, personView } from '../src/store/schema';
-
-/** Resolves with the outcomes (true = resolved) once the person view handled the event `times` times. */
-type Handled = (eventId: string, times?: number) => Promise<boolean[]>;
-
-/** The bus with the handler's completions observable, so a test awaits "handled" even for a no-op. */
-function observed(bus: EventBus): { bus: EventBus; handled: Handled } {
-  const outcomes = new Map<string, boolean[]>();
-  const waiters = new Set<() => void>();
-  const record = (id: string, ok: boolean) => {
-    outcomes.set(id, [...(outcomes.get(id) ?? []), ok]);
-    for (const wake of [...waiters]) wake();
-  };
-  const wrapped: EventBus = Object.create(bus);
-  wrapped.subscribe = (options) =>
-    bus.subscribe({
-      ...options,
-      handler: async (event, context) => {
-        try {
-          await options.handler(event, context);
-          record(event.id, true);
-        } catch (error) {
-          record(event.id, false);
-          throw error;
-        }
-      },
-    });
-  const handled: Handled = (eventId, times = 1) =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const seen = outcomes.get(eventId) ?? [];
-        if (seen.length < times) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(seen.slice(0, times));
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`${eventId} handled ${outcomes.get(eventId)?.length ?? 0} times, not ${times}`));
-      }, 15_000);
-      waiters.add(check);
-      check();
-    });
-  return { bus: wrapped, handled };
-}
 
 describe('lms-bridge person view from registry (person.* and people.changed)', function () {
   this.timeout(60_000);
@@ -76,7 +38,7 @@ describe('lms-bridge person view from registry (person.* and people.changed)', f
       queuePrefix: testBus.queuePrefix,
       queueExpiresMs: testBus.queueExpiresMs,
     });
-    ({ bus, handled } = observed(raw));
+    ({ bus, handled } = observeHandling(raw));
     await raw.start();
     subscription = await subscribeRegistryPeople(bus, database.db);
   });
@@ -121,7 +83,8 @@ describe('lms-bridge person view from registry (person.* and people.changed)', f
     });
   const deliver = async (event: CloudEvent, times = 1) => {
     for (let i = 0; i < times; i++) await bus.publish([event]);
-    return handled(event.id, times);
+    // true where the person view's handler resolved
+    return (await handled(registryPeopleGroup, event.id, times)).map((outcome) => outcome.ok);
   };
   const view = async (ids: string[]) =>
     new Map(

@@ -1,4 +1,11 @@
-import { createEventBus, type EventBus, type EventRecorder, recordEvents } from '@mathnet/bus';
+import {
+  createEventBus,
+  type EventBus,
+  type EventRecorder,
+  type Handled,
+  observeHandling,
+  recordEvents,
+} from '@mathnet/bus';
 import {
   type CloudEvent,
   createEvent,
@@ -17,67 +24,6 @@ import { createRegistryService, type RegistryService } from '../src/service';
 import { emailHashOf } from '../src/store/person-store';
 import { outbox } from '../src/store/schema';
 import { adminEmail, adminPassword, client } from './registry-harness';
-
-/** Resolves when the consumer group finished handling the event `times` times (ok = resolved, else threw). */
-type Handled = (
-  group: string,
-  eventId: string,
-  times?: number,
-) => Promise<{ ok: boolean; error?: unknown }[]>;
-
-/** The bus with every handler's completion observable, so a test awaits "handled" even when nothing is emitted. */
-function observeHandling(bus: EventBus): { bus: EventBus; handled: Handled } {
-  const outcomes = new Map<string, { ok: boolean; error?: unknown }[]>();
-  const waiters = new Set<() => void>();
-  const observed: EventBus = {
-    transport: bus.transport,
-    start: () => bus.start(),
-    publish: (events) => bus.publish(events),
-    subscribe: (options) =>
-      bus.subscribe({
-        ...options,
-        handler: async (event, context) => {
-          const key = `${options.group}|${event.id}`;
-          const record = (outcome: { ok: boolean; error?: unknown }) => {
-            outcomes.set(key, [...(outcomes.get(key) ?? []), outcome]);
-            for (const wake of waiters) wake();
-          };
-          try {
-            await options.handler(event, context);
-            record({ ok: true });
-          } catch (error) {
-            record({ ok: false, error });
-            throw error;
-          }
-        },
-      }),
-    deadLetters: (group, limit) => bus.deadLetters(group, limit),
-    replayDeadLetters: (group) => bus.replayDeadLetters(group),
-    ping: () => bus.ping(),
-    interruptConnection: (ms) => bus.interruptConnection(ms),
-    close: () => bus.close(),
-  };
-  const handled: Handled = (group, eventId, times = 1) =>
-    new Promise((resolve, reject) => {
-      const key = `${group}|${eventId}`;
-      const check = () => {
-        const seen = outcomes.get(key) ?? [];
-        if (seen.length < times) return false;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(seen);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(
-          new Error(`${group} handled ${eventId} ${outcomes.get(key)?.length ?? 0} times, not ${times}`),
-        );
-      }, 15_000);
-      if (!check()) waiters.add(check);
-    });
-  return { bus: observed, handled };
-}
 
 describe('registry: people from an LMS (mathnet.lms.people.synced)', function () {
   this.timeout(60_000);
