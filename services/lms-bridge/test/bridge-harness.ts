@@ -1,13 +1,16 @@
 import { Writable } from 'node:stream';
 import { createStaticVerifier, generateSigningKey, type RoleGrant, TokenIssuer } from '@mathnet/auth';
 import { createEventBus, type EventBus, type EventRecorder, recordEvents } from '@mathnet/bus';
+import { type District, districtZip } from '@mathnet/connector-oneroster/test-double';
 import { createDatabase, type DatabaseHandle } from '@mathnet/db';
 import { listen, type RunningServer } from '@mathnet/kit';
 import type { ConnectorDefinition } from '@mathnet/lms-sdk';
 import { createTestBus, createTestDatabase } from '@mathnet/testkit';
+import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { generateSecretsKey } from '../src/secrets/secret-box';
 import { type BridgeService, createBridgeService } from '../src/service';
+import { runs } from '../src/store/schema';
 
 /** lms-bridge in process on real infrastructure, with tokens for any actor and every log line captured. */
 export interface BridgeHarness {
@@ -146,4 +149,54 @@ export async function waitForRun(h: BridgeHarness, runId: string, token: string,
     if (Date.now() > deadline) throw new Error(`run ${runId} not finished: ${res.text}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Polls `check` every 25 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function pollUntil(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`never: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A run's row as the database holds it now (checkpoint, attempts and counts included). */
+export async function runRow(h: BridgeHarness, runId: string) {
+  const [row] = await h.database.db.select().from(runs).where(eq(runs.id, runId));
+  if (!row) throw new Error(`no run ${runId}`);
+  return row;
+}
+
+/**
+ * Posts the district's OneRoster zip to a connection (`connectionId`), or to a new OneRoster
+ * connection of the school (`organisationId`): the queued run.
+ */
+export async function importDistrict(
+  h: BridgeHarness,
+  token: string,
+  into: { organisationId: string } | { connectionId: string },
+  district: District,
+): Promise<{ connectionId: string; runId: string }> {
+  const connectionId =
+    'connectionId' in into
+      ? into.connectionId
+      : ((
+          await h.call('POST', '/v1/connections', token, {
+            organisationId: into.organisationId,
+            connector: 'oneroster',
+          })
+        ).body.id as string);
+  const queued = await h.call(
+    'POST',
+    `/v1/connections/${connectionId}/imports`,
+    token,
+    await districtZip(district),
+    { 'content-type': 'application/zip' },
+  );
+  if (queued.status !== 202) throw new Error(`import not queued: ${queued.status} ${queued.text}`);
+  return { connectionId, runId: queued.body.runId as string };
 }

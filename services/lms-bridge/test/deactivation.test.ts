@@ -1,11 +1,11 @@
-import { type District, districtZip, generateDistrict } from '@mathnet/connector-oneroster/test-double';
+import { type District, generateDistrict } from '@mathnet/connector-oneroster/test-double';
 import type { EntityOf, EntityType } from '@mathnet/lms-sdk';
 import { expect } from 'chai';
 import { and, count, eq } from 'drizzle-orm';
 import { loadConnectors } from '../src/connectors/load-connectors';
 import type { BridgeService } from '../src/service';
-import { mappings, runs } from '../src/store/schema';
-import { type BridgeHarness, startBridge } from './bridge-harness';
+import { mappings } from '../src/store/schema';
+import { type BridgeHarness, importDistrict, pollUntil, runRow, startBridge } from './bridge-harness';
 
 const full = generateDistrict({
   students: 300,
@@ -61,31 +61,16 @@ describe('a bulk import deactivates what disappeared from the LMS', function () 
     await h?.close();
   });
 
-  const runRow = async (id: string) => (await h.database.db.select().from(runs).where(eq(runs.id, id)))[0]!;
-  const until = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 2400; i += 1) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`never: ${what}`);
-  };
+  const run = (id: string) => runRow(h, id);
+  const until = (check: () => Promise<boolean>, what: string) => pollUntil(check, what);
   const connect = async (organisationId: string) =>
     (await h.call('POST', '/v1/connections', admin, { organisationId, connector: 'oneroster' })).body
       .id as string;
-  const queue = async (connectionId: string, district: District) => {
-    const queued = await h.call(
-      'POST',
-      `/v1/connections/${connectionId}/imports`,
-      admin,
-      await districtZip(district),
-      { 'content-type': 'application/zip' },
-    );
-    expect(queued.status, queued.text).to.equal(202);
-    return queued.body.runId as string;
-  };
+  const queue = async (connectionId: string, district: District) =>
+    (await importDistrict(h, admin, { connectionId }, district)).runId;
   const succeeded = async (runId: string) => {
-    await until(async () => (await runRow(runId)).status === 'succeeded', `run ${runId} succeeded`);
-    return runRow(runId);
+    await until(async () => (await run(runId)).status === 'succeeded', `run ${runId} succeeded`);
+    return run(runId);
   };
   const active = async (connectionId: string, entity: string) =>
     (
@@ -112,7 +97,7 @@ describe('a bulk import deactivates what disappeared from the LMS', function () 
   const leftEnrollments = [...smaller.records('enrollments')].length;
   const goneUsers = full.counts.users - leftUsers;
   const goneEnrollments = full.counts.enrollments - leftEnrollments;
-  let reference: Awaited<ReturnType<typeof runRow>>;
+  let reference: Awaited<ReturnType<typeof run>>;
 
   it('deactivates the users and enrollments a later bulk file no longer has, once', async () => {
     expect(goneUsers).to.be.greaterThan(0);
@@ -140,11 +125,11 @@ describe('a bulk import deactivates what disappeared from the LMS', function () 
     const runId = await queue(connectionId, smaller);
     // Stop the bridge once some pages of renamed users are applied.
     await until(async () => {
-      const row = await runRow(runId);
+      const row = await run(runId);
       return row.status === 'running' && (row.checkpoint['pullRoster:users'] ?? 0) >= 3;
     }, 'the run to be part-way');
     await h.bridge.close();
-    const interrupted = await runRow(runId);
+    const interrupted = await run(runId);
     expect(interrupted.status).to.equal('running');
     expect(interrupted.counts.deactivated).to.equal(0);
 

@@ -1,10 +1,10 @@
-import { districtZip, generateDistrict } from '@mathnet/connector-oneroster/test-double';
+import { generateDistrict } from '@mathnet/connector-oneroster/test-double';
 import { expect } from 'chai';
 import { and, count, eq } from 'drizzle-orm';
 import { loadConnectors } from '../src/connectors/load-connectors';
 import type { BridgeService } from '../src/service';
-import { mappings, runs } from '../src/store/schema';
-import { type BridgeHarness, startBridge } from './bridge-harness';
+import { mappings } from '../src/store/schema';
+import { type BridgeHarness, importDistrict, pollUntil, runRow, startBridge } from './bridge-harness';
 
 const school = generateDistrict({
   students: 400,
@@ -36,29 +36,9 @@ describe('a sync run interrupted by the bridge stopping, resumed by the next one
     await h?.close();
   });
 
-  const runRow = async (id: string) => (await h.database.db.select().from(runs).where(eq(runs.id, id)))[0]!;
-  const until = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 1200; i += 1) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`never: ${what}`);
-  };
-  const importInto = async (organisationId: string) => {
-    const connection = await h.call('POST', '/v1/connections', admin, {
-      organisationId,
-      connector: 'oneroster',
-    });
-    const queued = await h.call(
-      'POST',
-      `/v1/connections/${connection.body.id}/imports`,
-      admin,
-      await districtZip(school),
-      { 'content-type': 'application/zip' },
-    );
-    expect(queued.status, queued.text).to.equal(202);
-    return { connectionId: connection.body.id as string, runId: queued.body.runId as string };
-  };
+  const run = (id: string) => runRow(h, id);
+  const until = (check: () => Promise<boolean>, what: string) => pollUntil(check, what, 30_000);
+  const importInto = (organisationId: string) => importDistrict(h, admin, { organisationId }, school);
   const mappingCount = async (connectionId: string, entity: string) =>
     (
       await h.database.db
@@ -77,25 +57,25 @@ describe('a sync run interrupted by the bridge stopping, resumed by the next one
 
   it('finishes with the same final state as an uninterrupted run, every fact emitted once', async () => {
     const whole = await importInto(schoolA);
-    await until(async () => (await runRow(whole.runId)).status === 'succeeded', 'the uninterrupted run');
-    const reference = await runRow(whole.runId);
+    await until(async () => (await run(whole.runId)).status === 'succeeded', 'the uninterrupted run');
+    const reference = await run(whole.runId);
 
     const cut = await importInto(schoolB);
     // Stop the bridge once some pages are applied, part-way through the run.
     await until(async () => {
-      const row = await runRow(cut.runId);
+      const row = await run(cut.runId);
       return row.status === 'running' && Object.values(row.checkpoint).reduce((a, b) => a + b, 0) >= 5;
     }, 'the run to be part-way');
     await h.bridge.close();
-    const interrupted = await runRow(cut.runId);
+    const interrupted = await run(cut.runId);
     expect(interrupted.status).to.equal('running');
     const appliedBefore = interrupted.counts.created;
     expect(appliedBefore).to.be.greaterThan(0);
     expect(appliedBefore).to.be.lessThan(reference.counts.created);
 
     second = await h.startAnother(await loadConnectors(['oneroster']), pageSize);
-    await until(async () => (await runRow(cut.runId)).status === 'succeeded', 'the resumed run');
-    const resumed = await runRow(cut.runId);
+    await until(async () => (await run(cut.runId)).status === 'succeeded', 'the resumed run');
+    const resumed = await run(cut.runId);
     expect(resumed.attempts).to.equal(2);
     expect(resumed.counts).to.deep.equal(reference.counts);
     expect(resumed.errors).to.deep.equal(reference.errors);
