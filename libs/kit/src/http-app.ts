@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { notFoundHandler, problemHandler } from './problem-handler';
+import { keepRawBody } from './raw-body';
 
 /** A named readiness check: resolves when the dependency answers, rejects (or times out) when not. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -145,8 +146,8 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; metrics:
 
   if (options.parseBodies !== false) {
     const limit = options.bodyLimit ?? '1mb';
-    app.use(express.json({ limit, type: ['application/json', 'application/*+json'] }));
-    app.use(express.urlencoded({ limit, extended: false }));
+    app.use(express.json({ limit, type: ['application/json', 'application/*+json'], verify: keepRawBody }));
+    app.use(express.urlencoded({ limit, extended: false, verify: keepRawBody }));
   }
   options.routes(app);
   app.use(notFoundHandler);

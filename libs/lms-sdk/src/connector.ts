@@ -89,7 +89,16 @@ export interface LmsSession {
   pullGrades?(options: PullOptions): AsyncIterable<PulledPage>;
   pushEnrollments?(items: EnrollmentPush[], options: PushOptions): Promise<PushOutcome[]>;
   pushGrades?(items: GradePush[], options: PushOptions): Promise<PushOutcome[]>;
-  handleWebhook?(body: unknown, headers: Record<string, string | undefined>): Promise<WebhookOutcome>;
+  /**
+   * An LMS notification: its parsed body, its headers (lower-case names) and the exact bytes it
+   * sent. Verify a signature over `rawBody`, never over a re-serialisation of `body` (key order
+   * and whitespace would differ from what the LMS signed).
+   */
+  handleWebhook?(
+    body: unknown,
+    headers: Record<string, string | undefined>,
+    rawBody: Uint8Array,
+  ): Promise<WebhookOutcome>;
   close?(): Promise<void>;
 }
 

@@ -31,7 +31,8 @@ function configure(options: Partial<FixtureLmsOptions> = {}, apiToken = token) {
   };
 }
 
-const webhookBody = { event: 'roster.changed', at: '2025-10-01T08:00:00Z' };
+const webhookText = '{ "at": "2025-10-01T08:00:00Z",  "event": "roster.changed" }';
+const webhookBody: unknown = JSON.parse(webhookText);
 
 runConformanceKit({
   connector: fixtureConnector,
@@ -49,7 +50,9 @@ runConformanceKit({
   minRecords: { orgs: 3, academicSessions: 1, courses: 3, classes: 4, users: 6, enrollments: 8 },
   webhookSample: {
     body: webhookBody,
-    headers: { 'x-fixture-signature': signWebhook(webhookSecret, webhookBody) },
+    // Signed over the bytes as sent (spacing and key order of the LMS's own JSON).
+    rawBody: Buffer.from(webhookText),
+    headers: { 'x-fixture-signature': signWebhook(webhookSecret, webhookText) },
     expectSync: ['roster.pull'],
   },
 });

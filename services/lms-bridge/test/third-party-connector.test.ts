@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { signWebhook } from '../../../libs/lms-sdk/test/fixtures/connector-fixture/index';
 import { loadConnectors } from '../src/connectors/load-connectors';
 import { type BridgeHarness, startBridge, waitForRun } from './bridge-harness';
 
@@ -77,5 +78,36 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
     );
     expect(again.counts).to.include({ created: 0, updated: 0, deactivated: 0 });
     expect(again.counts.unchanged).to.equal(run.counts.created);
+  });
+
+  it('passes a webhook the bytes the LMS signed; a bad signature is 403, an unreadable body 400', async () => {
+    const coord = h.tokenFor('01890000-0000-7000-8000-000000000001', [
+      { role: 'school_admin', organisationId: schoolA },
+    ]);
+    const created = await h.call('POST', '/v1/connections', coord, {
+      organisationId: schoolA,
+      connector: 'fixture-lms',
+      settings: { baseUrl: lms.url },
+      secrets: { apiToken: 'fixture-token-123', webhookSecret: 'whsec-fixture-1' },
+    });
+    const hook = (text: string, signature: string) =>
+      h.call('POST', `/v1/connections/${created.body.id}/webhook`, coord, new TextEncoder().encode(text), {
+        'content-type': 'application/json',
+        'x-fixture-signature': signature,
+      });
+    // The LMS's own spacing and key order: a signature over JSON.stringify of the parsed body would not match.
+    const text = '{ "at": "2026-12-05T08:00:00Z",   "event": "roster.changed" }';
+    const accepted = await hook(text, signWebhook('whsec-fixture-1', text));
+    expect(accepted.status, accepted.text).to.equal(202);
+    expect(accepted.body.runId).to.be.a('string');
+    expect((await waitForRun(h, accepted.body.runId, coord)).status).to.equal('succeeded');
+
+    const reserialised = signWebhook('whsec-fixture-1', JSON.stringify(JSON.parse(text)));
+    const forged = await hook(text, reserialised);
+    expect(forged.status, forged.text).to.equal(403);
+    expect(forged.body.detail).to.match(/signature/);
+    const unreadable = await hook('{"at": 1}', signWebhook('whsec-fixture-1', '{"at": 1}'));
+    expect(unreadable.status, unreadable.text).to.equal(400);
+    expect(unreadable.body.status).to.equal(400);
   });
 });

@@ -13,6 +13,10 @@ function checkWebhookOutcome(definition: ConnectorDefinition, outcome: WebhookOu
   }
 }
 
+/** A body as the bytes of its JSON (a string is sent as it is). */
+const jsonBytes = (body: unknown): Uint8Array =>
+  Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? null), 'utf8');
+
 /**
  * The webhook rule: a sample call resolves with a `sync` list of declared pull
  * capabilities (equal to `expectSync` when given); a malformed, unsigned call
@@ -25,7 +29,11 @@ export async function checkWebhook(
 ): Promise<void> {
   if (!session.handleWebhook) throw new AssertionError('the session has no handleWebhook()');
   if (sample) {
-    const outcome = await session.handleWebhook(sample.body, sample.headers);
+    const outcome = await session.handleWebhook(
+      sample.body,
+      sample.headers,
+      sample.rawBody ?? jsonBytes(sample.body),
+    );
     checkWebhookOutcome(definition, outcome, 'the sample webhook');
     if (sample.expectSync) {
       const got = [...outcome.sync].sort();
@@ -40,7 +48,7 @@ export async function checkWebhook(
   for (const body of [{}, null, 'garbage']) {
     let outcome: WebhookOutcome;
     try {
-      outcome = await session.handleWebhook(body, {});
+      outcome = await session.handleWebhook(body, {}, jsonBytes(body));
     } catch (error) {
       if (error instanceof ConnectorError) continue;
       throw new AssertionError(

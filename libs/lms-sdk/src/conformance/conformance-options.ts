@@ -22,6 +22,8 @@ export interface ConformanceConfig {
 export interface WebhookSample {
   body: unknown;
   headers: Record<string, string | undefined>;
+  /** The bytes as the LMS sends them (what a signature covers); default: `body` as JSON. */
+  rawBody?: Uint8Array;
   /** When given, the outcome's `sync` must equal this list (order ignored). */
   expectSync?: Capability[];
 }

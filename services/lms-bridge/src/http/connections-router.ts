@@ -6,14 +6,22 @@ import {
   checkIfMatch,
   InputError,
   issuesOf,
+  NotAllowedError,
   NotFoundError,
   parseInput,
   setEtag,
   UnsupportedMediaTypeError,
 } from '@mathnet/kit';
-import { type ConnectorDefinition, ConnectorError, describeConnector } from '@mathnet/lms-sdk';
+import {
+  AuthFailedError,
+  type ConnectorDefinition,
+  ConnectorError,
+  describeConnector,
+  type LmsSession,
+  type WebhookOutcome,
+} from '@mathnet/lms-sdk';
 import { and, eq, isNull } from 'drizzle-orm';
-import express, { Router } from 'express';
+import express, { type Request, Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import type { ConnectionOpener } from '../connectors/connection-opener';
 import type { SecretBox } from '../secrets/secret-box';
@@ -256,12 +264,7 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
       throw new ConflictError(`The ${definition.id} connector takes no webhooks`);
     const opened = await deps.opener.open(current.id);
     try {
-      const outcome = await opened.session.handleWebhook!(
-        req.body,
-        Object.fromEntries(
-          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
-        ),
-      );
+      const outcome = await webhookOutcome(opened.session, req);
       if (outcome.sync.length === 0) {
         res.status(202).json({ runId: null });
         return;
@@ -273,6 +276,29 @@ export function connectionsRouter(deps: ConnectionsRouterDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * Hands the call to the connector. What it refuses is the caller's problem, not the
+ * bridge's: a bad signature is 403, a body it cannot read 400 (a problem+json each, never
+ * a 500).
+ */
+async function webhookOutcome(session: LmsSession, req: Request): Promise<WebhookOutcome> {
+  try {
+    return await session.handleWebhook!(
+      req.body,
+      Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
+      ),
+      // The bytes as the LMS sent them (kit's body parsers keep them): what its signature covers.
+      req.rawBody ?? Buffer.alloc(0),
+    );
+  } catch (error) {
+    if (error instanceof AuthFailedError)
+      throw new NotAllowedError(`The LMS call was refused: ${error.message}`);
+    if (error instanceof ConnectorError) throw new InputError(`The LMS call was refused: ${error.message}`);
+    throw error;
+  }
 }
 
 function canSee(actor: Actor, organisationId: string): boolean {

@@ -105,7 +105,7 @@ export function bridgeOpenApi(): ReturnType<typeof buildOpenApiDocument> {
     method: 'post',
     path: '/v1/connections/{id}/webhook',
     summary:
-      "The LMS calls back (with the school's machine-client token); the connector decides whether to sync",
+      "The LMS calls back (with the school's machine-client token); the connector checks the call (e.g. its signature over the body's bytes as sent) and decides whether to sync. 403 when the connector refuses the signature, 400 when it cannot read the body",
     tags: ['runs'],
     request: { params: idParams, body: json(z.record(z.string(), z.unknown())) },
     responses: {
@@ -113,7 +113,7 @@ export function bridgeOpenApi(): ReturnType<typeof buildOpenApiDocument> {
         description: 'Queued (runId) or nothing to do (null)',
         ...json(z.object({ runId: z.uuid().nullable() })),
       },
-      ...problemResponses(401, 403, 404, 409),
+      ...problemResponses(400, 401, 403, 404, 409),
     },
   });
   r.registerPath({
