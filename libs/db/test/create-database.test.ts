@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createDatabase, pgErrorCode, runMigrations } from '@mathnet/db';
@@ -6,6 +6,9 @@ import { createTestDatabase, type TestDatabase } from '@mathnet/testkit';
 import { expect } from 'chai';
 import { eq, sql } from 'drizzle-orm';
 import { items, logger, migrationsFolder } from './support';
+
+/** The fixture schema's migrations (test/fixtures/migrations), each applied exactly once. */
+const fixtureMigrations = readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).length;
 
 describe('createDatabase', () => {
   it('opens an in-memory PGlite for pglite://memory', async () => {
@@ -84,7 +87,7 @@ describe('createDatabase', () => {
           runMigrations(b, { schema: 'dbtest', migrationsFolder }),
         ]);
         const applied = await a.db.execute(sql`select hash from dbtest.__drizzle_migrations`);
-        expect(applied.rows).to.have.length(1);
+        expect(applied.rows, 'each migration applied once').to.have.length(fixtureMigrations);
       } finally {
         await Promise.all([a.close(), b.close()]);
       }
@@ -124,12 +127,13 @@ describe('runMigrations', () => {
       );
       expect(tables.rows.map((row) => row.table_name)).to.deep.equal([
         '__drizzle_migrations',
+        'idempotency_keys',
         'inbox',
         'items',
         'outbox',
       ]);
       const applied = await handle.db.execute(sql`select hash from dbtest.__drizzle_migrations`);
-      expect(applied.rows).to.have.length(1);
+      expect(applied.rows).to.have.length(fixtureMigrations);
 
       // And the SQLSTATE of a real unique violation comes through drizzle's wrapping.
       await handle.db.insert(items).values({ name: 'twice' });
