@@ -1,7 +1,7 @@
 import type { EventBus } from '@mathnet/bus';
 import type { CloudEvent } from '@mathnet/contracts';
 import type { Logger } from '@mathnet/kit';
-import { and, asc, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database';
 import type { InboxTable } from './inbox-table';
 import type { OutboxTable } from './outbox-table';
@@ -213,30 +213,29 @@ export class OutboxRelay {
   private async cleanupIfDue(): Promise<void> {
     if (Date.now() - this.lastCleanupAt < cleanupEveryMs) return;
     this.lastCleanupAt = Date.now();
-    const { db, outbox, inbox, logger } = this.options;
+    const { outbox, inbox } = this.options;
+    await this.deleteOld(
+      sql`delete from ${outbox} where ${outbox.sentAt} < now() - interval '7 days'`,
+      'outbox rows sent over 7 days ago',
+    );
+    if (inbox)
+      await this.deleteOld(
+        sql`delete from ${inbox} where ${inbox.processedAt} < now() - interval '30 days'`,
+        'inbox rows processed over 30 days ago',
+      );
+  }
+
+  /** Runs a DELETE and logs how many rows went; the count comes back as one row, not the rows themselves. */
+  private async deleteOld(remove: SQL, what: string): Promise<void> {
+    const { db, logger } = this.options;
     try {
-      const deleted = await db
-        .delete(outbox)
-        .where(lt(outbox.sentAt, sql`now() - interval '7 days'`))
-        .returning({ seq: outbox.seq });
-      if (deleted.length > 0)
-        logger.info({ deleted: deleted.length }, 'outbox relay: deleted rows sent over 7 days ago');
+      const { rows } = await db.execute<{ n: number }>(
+        sql`with gone as (${remove} returning 1) select count(*)::int as n from gone`,
+      );
+      const deleted = rows[0]?.n ?? 0;
+      if (deleted > 0) logger.info({ deleted }, `outbox relay: deleted ${what}`);
     } catch (error) {
-      logger.warn({ err: error }, 'outbox relay: cleanup of sent rows failed');
-    }
-    if (!inbox) return;
-    try {
-      const deleted = await db
-        .delete(inbox)
-        .where(lt(inbox.processedAt, sql`now() - interval '30 days'`))
-        .returning({ eventId: inbox.eventId });
-      if (deleted.length > 0)
-        logger.info(
-          { deleted: deleted.length },
-          'outbox relay: deleted inbox rows processed over 30 days ago',
-        );
-    } catch (error) {
-      logger.warn({ err: error }, 'outbox relay: cleanup of the inbox failed');
+      logger.warn({ err: error }, `outbox relay: cleanup of ${what} failed`);
     }
   }
 }
