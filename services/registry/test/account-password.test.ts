@@ -132,4 +132,34 @@ describe('changing your own password', function () {
       ).status,
     ).to.equal(400);
   });
+
+  it('counts concurrent wrong passwords one after another: exactly 5 are checked, the rest get 429', async () => {
+    const admin = await api.call('POST', '/auth/token', {
+      body: { grant_type: 'password', username: adminEmail, password: adminPassword },
+    });
+    const email = 'concurrent.guesses@test.mathnet.local';
+    const created = await api.call('POST', '/v1/people', {
+      token: admin.body.access_token,
+      body: {
+        givenName: 'Пётр',
+        familyName: 'Быстров',
+        roles: [{ role: 'teacher', organisationId: schoolId }],
+        account: { email, password: first },
+      },
+    });
+    expect(created.status, created.text).to.equal(201);
+    const session = await api.call('POST', '/auth/token', {
+      body: { grant_type: 'password', username: email, password: first },
+    });
+    const guesses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        api.call('POST', '/v1/account/password', {
+          token: session.body.access_token,
+          body: { currentPassword: `parallel-guess-${i}`, newPassword: 'third-password-3' },
+        }),
+      ),
+    );
+    const statuses = guesses.map((g) => g.status).sort();
+    expect(statuses).to.deep.equal([400, 400, 400, 400, 400, 429, 429, 429]);
+  });
 });

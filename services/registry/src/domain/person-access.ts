@@ -49,4 +49,3 @@ export function listableOrganisations(actor: Actor): 'all' | string[] {
 
 /** Fields a person may change on their own record. */
 export const selfEditableFields = new Set(['contacts']);
-

@@ -11,10 +11,10 @@ const windowStart = sql`now() - make_interval(mins => ${windowMinutes})`;
 /**
  * Refuses with 429 (and Retry-After: when the oldest failure in the window stops counting)
  * once the account had {@link passwordChangeFailureLimit} wrong current passwords within the
- * window. Concurrent attempts may each pass the check before any is recorded: a handful more
- * guesses at most, never an unlimited stream.
+ * window. Call it under the account's row lock, with {@link recordWrongPassword} in the same
+ * transaction, so that concurrent attempts are counted one after another.
  */
-export async function assertMayTryPassword(db: Db, personId: string): Promise<void> {
+export async function assertMayTryPassword(db: Db | Tx, personId: string): Promise<void> {
   const [row] = await db
     .select({
       failures: sql<number>`count(*)::int`,
@@ -31,13 +31,11 @@ export async function assertMayTryPassword(db: Db, personId: string): Promise<vo
 }
 
 /** Records a wrong current password, and forgets this account's failures that no longer count. */
-export async function recordWrongPassword(db: Db, personId: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
-      .delete(passwordChangeFailures)
-      .where(and(eq(passwordChangeFailures.personId, personId), lte(passwordChangeFailures.at, windowStart)));
-    await tx.insert(passwordChangeFailures).values({ personId });
-  });
+export async function recordWrongPassword(tx: Tx, personId: string): Promise<void> {
+  await tx
+    .delete(passwordChangeFailures)
+    .where(and(eq(passwordChangeFailures.personId, personId), lte(passwordChangeFailures.at, windowStart)));
+  await tx.insert(passwordChangeFailures).values({ personId });
 }
 
 /** After a successful change: the account starts with a clean slate. */
