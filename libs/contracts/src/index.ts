@@ -1,9 +1,11 @@
 import type { z } from 'zod';
+import { consentEvents } from './consent-events';
 import { coursesEvents } from './courses-events';
 import { lmsEvents } from './lms-events';
 import { registryEvents } from './registry-events';
 
 export { type CloudEvent, cloudEventSchema, createEvent, type NewEvent } from './cloud-event';
+export * from './consent-events';
 export * from './courses-events';
 export * from './lms-events';
 export * from './registry-events';
@@ -11,6 +13,7 @@ export * from './registry-events';
 /** Every event type of the network and the zod schema of its `data`. Add, never break. */
 export const eventDataSchemas = {
   ...registryEvents,
+  ...consentEvents,
   ...coursesEvents,
   ...lmsEvents,
 } as const;

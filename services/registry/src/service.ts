@@ -18,6 +18,7 @@ import { accountRouter } from './http/account-router';
 import { adminRouter } from './http/admin-router';
 import { authRouter } from './http/auth-router';
 import { clientsRouter } from './http/clients-router';
+import { consentsRouter } from './http/consents-router';
 import { registryOpenApi } from './http/openapi';
 import { organisationsRouter } from './http/organisations-router';
 import { peopleRouter } from './http/people-router';
@@ -86,6 +87,7 @@ export function createRegistryService(deps: RegistryDeps): RegistryService {
       app.use(organisationsRouter(db, work));
       app.use(clientsRouter(db));
       app.use(peopleRouter(db, work));
+      app.use(consentsRouter(db, work));
       app.use(accountRouter(db));
       app.use(adminRouter(db, work));
       app.use(

@@ -57,10 +57,5 @@ export function statusAfter(action: Exclude<EnrollmentAction, 'accept' | 'comple
   ];
 }
 
-/** True when the learner is under 18 on `onDate`, or their birth date is unknown (consent is then asked). */
-export function isMinor(birthDate: string | null, onDate: Date): boolean {
-  if (!birthDate) return true;
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  const eighteenth = Date.UTC(y + 18, m - 1, d);
-  return onDate.getTime() < eighteenth;
-}
+/** Whether a learner needs a parent's consent: shared with registry's consent records. */
+export { isMinor } from '@mathnet/contracts';

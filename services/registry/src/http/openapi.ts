@@ -2,6 +2,9 @@ import { buildOpenApiDocument, OpenAPIRegistry, problemResponses } from '@mathne
 import { z } from 'zod';
 import {
   clientCreateSchema,
+  consentGrantSchema,
+  consentSchema,
+  consentWithdrawSchema,
   listOf,
   listQuerySchema,
   organisationCreateSchema,
@@ -235,6 +238,49 @@ export function registryOpenApi(): ReturnType<typeof buildOpenApiDocument> {
         ),
       },
       ...problemResponses(400, 401, 403, 404),
+    },
+  });
+  const consent = r.register('Consent', consentSchema);
+  r.registerPath({
+    method: 'post',
+    path: '/v1/people/{id}/consents',
+    summary:
+      "Give a consent to the processing of the person's data (152-ФЗ): the person if adult, a parent for a minor, or the person's coordinator or the district recording a signed paper form (evidence required). One granted consent per purpose",
+    tags: ['consents'],
+    request: { params: idParams, body: json(consentGrantSchema) },
+    responses: {
+      201: {
+        description: 'Granted (Location); announced as mathnet.registry.consent.granted',
+        ...json(consent),
+      },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/v1/people/{id}/consents',
+    summary:
+      "The person's consents, newest first, withdrawn ones included (the person, a parent, their coordinators, the district)",
+    tags: ['consents'],
+    request: { params: idParams },
+    responses: {
+      200: { description: 'Consents', ...json(z.object({ items: z.array(consent) }).openapi('ConsentList')) },
+      ...problemResponses(401, 403, 404),
+    },
+  });
+  r.registerPath({
+    method: 'post',
+    path: '/v1/people/{id}/consents/{consentId}/withdraw',
+    summary:
+      'Withdraw a granted consent (who may give it may withdraw it; recorded on paper: evidence required); kept as history',
+    tags: ['consents'],
+    request: {
+      params: z.object({ id: z.uuid(), consentId: z.uuid() }),
+      body: json(consentWithdrawSchema),
+    },
+    responses: {
+      200: { description: 'Withdrawn; announced as mathnet.registry.consent.withdrawn', ...json(consent) },
+      ...problemResponses(400, 401, 403, 404, 409),
     },
   });
   r.registerPath({

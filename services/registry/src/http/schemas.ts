@@ -1,4 +1,4 @@
-import { organisationKinds, organisationProfiles, roleNames } from '@mathnet/contracts';
+import { consentPurposes, organisationKinds, organisationProfiles, roleNames } from '@mathnet/contracts';
 import { z } from 'zod';
 import '@mathnet/kit';
 
@@ -202,3 +202,29 @@ export type PersonPatch = z.infer<typeof personPatchSchema>;
 export type RoleInput = z.infer<typeof roleInputSchema>;
 export type Organisation = z.infer<typeof organisationSchema>;
 export type Person = z.infer<typeof personSchema>;
+
+export const consentGrantSchema = z
+  .strictObject({
+    purpose: z.enum(consentPurposes),
+    /** Required when a coordinator or the district records a consent signed on paper: where the form is. */
+    evidence: trimmed(500).optional(),
+  })
+  .openapi('ConsentGrant');
+
+export const consentWithdrawSchema = z
+  .strictObject({ evidence: trimmed(500).optional() })
+  .openapi('ConsentWithdraw');
+
+export const consentSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    purpose: z.enum(consentPurposes),
+    status: z.enum(['granted', 'withdrawn']),
+    grantedBy: z.string(),
+    grantedAt: z.iso.datetime({ offset: true }),
+    evidence: z.string().nullable(),
+    withdrawnBy: z.string().nullable(),
+    withdrawnAt: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .openapi('Consent');

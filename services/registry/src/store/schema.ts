@@ -167,6 +167,32 @@ export const signingKeys = registrySchema.table('signing_keys', {
   retiredAt: timestamp('retired_at', { withTimezone: true }),
 });
 
+/**
+ * Consents to the processing of a person's data (152-ФЗ), one row per consent given: who gave
+ * it, when, for what, on what evidence, and who withdrew it when. Never deleted: a withdrawn
+ * consent stays as history, and a new one is a new row. At most one granted per purpose.
+ */
+export const consents = registrySchema.table(
+  'consents',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').notNull(),
+    status: text('status').notNull(),
+    grantedBy: text('granted_by').notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+    evidence: text('evidence'),
+    withdrawnBy: text('withdrawn_by'),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('consents_person_idx').on(t.personId, t.grantedAt),
+    uniqueIndex('consents_one_granted_idx').on(t.personId, t.purpose).where(sql`status = 'granted'`),
+  ],
+);
+
 export const idempotencyKeys = defineIdempotencyTable(registrySchema);
 export const outbox = defineOutboxTable(registrySchema);
 export const inbox = defineInboxTable(registrySchema);
