@@ -163,7 +163,8 @@ export class AmqpEventBus implements EventBus {
   /** After every (re)connect: exchange, publishing channel, then every open subscription. */
   private async setUp(model: ChannelModel): Promise<void> {
     const channel = await this.openPublishChannel(model);
-    await declareExchange(channel, this.options.exchange);
+    // A test bus (queues that expire) leaves no exchange behind either.
+    await declareExchange(channel, this.options.exchange, this.options.queueExpiresMs !== undefined);
     for (const subscription of this.subscriptions) {
       try {
         await subscription.start(model);

@@ -32,9 +32,12 @@ export function groupQueues(queuePrefix: string, group: string, expiresMs?: numb
   };
 }
 
-/** Declares the topic exchange every event goes through. */
-export async function declareExchange(channel: Channel, exchange: string): Promise<void> {
-  await channel.assertExchange(exchange, 'topic', { durable: true });
+/**
+ * Declares the topic exchange every event goes through. With `autoDelete` (test buses, whose
+ * queues expire) the broker deletes it once its last queue binding is gone.
+ */
+export async function declareExchange(channel: Channel, exchange: string, autoDelete = false): Promise<void> {
+  await channel.assertExchange(exchange, 'topic', { durable: true, autoDelete });
 }
 
 /**

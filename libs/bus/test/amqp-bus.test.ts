@@ -158,7 +158,8 @@ describe('amqp event bus (RabbitMQ)', function () {
         });
         for (const queue of names) expect((await channel.checkQueue(queue)).queue).to.equal(queue);
         await subscription.close();
-        // Unused now: each is deleted about a second later (checkQueue on a missing queue is a 404).
+        // Unused now: each is deleted about a second later (checkQueue on a missing queue is a 404),
+        // and with its last binding the exchange, which a test bus declares auto-delete.
         for (const queue of names) {
           await eventually(
             async () => {
@@ -174,6 +175,19 @@ describe('amqp event bus (RabbitMQ)', function () {
             200,
           );
         }
+        await eventually(
+          async () => {
+            const probe = await raw.createChannel();
+            probe.on('error', () => {});
+            const error = await probe.checkExchange(exchange).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            expect((error as { code?: number } | undefined)?.code, exchange).to.equal(404);
+          },
+          10_000,
+          200,
+        );
       } finally {
         await expiring.close();
         exchanges.add(exchange);
