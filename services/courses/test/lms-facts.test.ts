@@ -325,6 +325,29 @@ describe('courses: classes, enrollments and grades from an LMS', function () {
       ]);
     });
 
+    it('applies a later run after an earlier one even when both arrive at once (two batches in flight)', async () => {
+      const fact = classFact();
+      await syncClasses([fact]);
+      const learners = Array.from({ length: 200 }, () => studentIn(fact.id));
+      // Run 1 enrolls 200 learners; run 2, published right behind it, withdraws them all. Were
+      // they applied side by side, run 2 would find nothing to withdraw and run 1 would win.
+      const earlier = batch('enrollments', learners);
+      const later = batch(
+        'enrollments',
+        learners.map((l) => ({ ...l, active: false })),
+      );
+      await h.bus.publish([earlier, later]);
+      expect((await h.handled(lmsFactsGroup, earlier.id)).map((o) => o.ok)).to.deep.equal([true]);
+      expect((await h.handled(lmsFactsGroup, later.id)).map((o) => o.ok)).to.deep.equal([true]);
+      const statuses = await db()
+        .select({ status: enrollments.status })
+        .from(enrollments)
+        .where(eq(enrollments.offeringId, fact.id));
+      expect(statuses).to.have.length(200);
+      expect(new Set(statuses.map((r) => r.status))).to.deep.equal(new Set(['withdrawn']));
+      expect((await offering(fact.id)).enrolledCount).to.equal(0);
+    });
+
     it('adds and removes a teacher through teacher enrollments', async () => {
       const fact = classFact();
       await syncClasses([fact]);
