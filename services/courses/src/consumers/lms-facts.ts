@@ -52,10 +52,10 @@ export async function subscribeLmsFacts(
   return bus.subscribe({
     group: lmsFactsGroup,
     patterns: Object.keys(schemas),
-    // A few in flight, so one batch is parsed and read while the one before holds its locks
-    // and commits; `order` keeps the bridge's order between runs and between classes,
-    // enrollments and grades. Row locks (offerings, then enrollments) keep overlapping
-    // batches of one run consistent.
+    // Two in flight (ADR 0008), so one batch is parsed and read while the one before holds
+    // its locks and commits; `order` keeps the bridge's order between runs and between
+    // classes, enrollments and grades. Row locks (offerings, then enrollments) keep
+    // overlapping batches of one run consistent.
     prefetch: lmsFactsInFlight,
     // One courses replica at a time applies LMS facts, so `order` sees the whole stream.
     singleActiveConsumer: true,
