@@ -160,34 +160,22 @@ describe('amqp event bus (RabbitMQ)', function () {
         await subscription.close();
         // Unused now: each is deleted about a second later (checkQueue on a missing queue is a 404),
         // and with its last binding the exchange, which a test bus declares auto-delete.
-        for (const queue of names) {
-          await eventually(
+        const gone = (what: string, check: (probe: Channel) => Promise<unknown>) =>
+          eventually(
             async () => {
               const probe = await raw.createChannel();
               probe.on('error', () => {});
-              const error = await probe.checkQueue(queue).then(
+              const error = await check(probe).then(
                 () => undefined,
                 (e: unknown) => e,
               );
-              expect((error as { code?: number } | undefined)?.code, queue).to.equal(404);
+              expect((error as { code?: number } | undefined)?.code, what).to.equal(404);
             },
             10_000,
             200,
           );
-        }
-        await eventually(
-          async () => {
-            const probe = await raw.createChannel();
-            probe.on('error', () => {});
-            const error = await probe.checkExchange(exchange).then(
-              () => undefined,
-              (e: unknown) => e,
-            );
-            expect((error as { code?: number } | undefined)?.code, exchange).to.equal(404);
-          },
-          10_000,
-          200,
-        );
+        for (const queue of names) await gone(queue, (probe) => probe.checkQueue(queue));
+        await gone(exchange, (probe) => probe.checkExchange(exchange));
       } finally {
         await expiring.close();
         exchanges.add(exchange);

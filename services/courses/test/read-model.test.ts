@@ -1,4 +1,5 @@
 import { createEvent, type PersonSnapshot } from '@mathnet/contracts';
+import { peopleChangedEvent, personEvent } from '@mathnet/testkit';
 import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
@@ -16,7 +17,7 @@ describe('read models from registry events', function () {
     await h?.close();
   });
 
-  const personEvent = (id: string, version: number, grade: number, eventId?: string) =>
+  const studentEvent = (id: string, version: number, grade: number, eventId?: string) =>
     createEvent({
       ...(eventId ? { id: eventId } : {}),
       source: '/mathnet/registry',
@@ -36,9 +37,9 @@ describe('read models from registry events', function () {
 
   it('stays correct when events arrive twice and out of order', async () => {
     const id = uuidv7();
-    const v1 = personEvent(id, 1, 10);
-    const v2 = personEvent(id, 2, 11);
-    const v3 = personEvent(id, 3, 11);
+    const v1 = studentEvent(id, 1, 10);
+    const v2 = studentEvent(id, 2, 11);
+    const v3 = studentEvent(id, 3, 11);
     // v3 first, then an old v1, then v2, then duplicates of everything.
     await h.bus.publish([v3]);
     await h.bus.publish([v1, v2, v3, v1]);
@@ -79,22 +80,8 @@ describe('read model from registry people batches (mathnet.registry.people.chang
     status: 'active',
     version,
   });
-  const batchEvent = (people: PersonSnapshot[]) =>
-    createEvent({
-      source: '/mathnet/registry',
-      type: 'mathnet.registry.people.changed',
-      subject: school,
-      data: {
-        people: people.map((person) => ({ change: person.version === 1 ? 'registered' : 'updated', person })),
-      },
-    });
-  const singleEvent = (person: PersonSnapshot) =>
-    createEvent({
-      source: '/mathnet/registry',
-      type: person.version === 1 ? 'mathnet.registry.person.registered' : 'mathnet.registry.person.updated',
-      subject: person.id,
-      data: person,
-    });
+  const batchEvent = (people: PersonSnapshot[]) => peopleChangedEvent(school, people);
+  const singleEvent = personEvent;
   /** Publishes one event (`times` deliveries) and waits until the read model handled it. */
   const deliver = async (event: ReturnType<typeof createEvent>, times = 1) => {
     for (let i = 0; i < times; i++) await h.bus.publish([event]);

@@ -8,6 +8,7 @@ import type { ConnectorDefinition } from '@mathnet/lms-sdk';
 import { createTestBus, createTestDatabase } from '@mathnet/testkit';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
+import { loadConnectors } from '../src/connectors/load-connectors';
 import { generateSecretsKey } from '../src/secrets/secret-box';
 import { type BridgeService, createBridgeService } from '../src/service';
 import { runs } from '../src/store/schema';
@@ -169,6 +170,39 @@ export async function runRow(h: BridgeHarness, runId: string) {
   const [row] = await h.database.db.select().from(runs).where(eq(runs.id, runId));
   if (!row) throw new Error(`no run ${runId}`);
   return row;
+}
+
+type RunRow = Awaited<ReturnType<typeof runRow>>;
+
+/** Waits until the run succeeded; its row then. */
+export async function runSucceeded(h: BridgeHarness, runId: string, timeoutMs = 60_000): Promise<RunRow> {
+  await pollUntil(
+    async () => (await runRow(h, runId)).status === 'succeeded',
+    `run ${runId} succeeded`,
+    timeoutMs,
+  );
+  return runRow(h, runId);
+}
+
+/**
+ * A crash in the middle of a run: stops the bridge once `partway(row)` holds for the run, then
+ * starts another on the same database and bus (with the OneRoster connector), which resumes it.
+ * Returns the run as the stop left it and the new bridge (the caller closes it).
+ */
+export async function stopPartwayAndRestart(
+  h: BridgeHarness,
+  runId: string,
+  partway: (row: RunRow) => boolean,
+  pageSize: number,
+): Promise<{ interrupted: RunRow; restarted: BridgeService }> {
+  await pollUntil(async () => {
+    const row = await runRow(h, runId);
+    return row.status === 'running' && partway(row);
+  }, 'the run to be part-way');
+  await h.bridge.close();
+  const interrupted = await runRow(h, runId);
+  const restarted = await h.startAnother(await loadConnectors(['oneroster']), pageSize);
+  return { interrupted, restarted };
 }
 
 /**

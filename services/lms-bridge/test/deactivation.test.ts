@@ -5,7 +5,14 @@ import { and, count, eq } from 'drizzle-orm';
 import { loadConnectors } from '../src/connectors/load-connectors';
 import type { BridgeService } from '../src/service';
 import { mappings } from '../src/store/schema';
-import { type BridgeHarness, importDistrict, pollUntil, runRow, startBridge } from './bridge-harness';
+import {
+  type BridgeHarness,
+  importDistrict,
+  type runRow,
+  runSucceeded,
+  startBridge,
+  stopPartwayAndRestart,
+} from './bridge-harness';
 
 const full = generateDistrict({
   students: 300,
@@ -61,17 +68,12 @@ describe('a bulk import deactivates what disappeared from the LMS', function () 
     await h?.close();
   });
 
-  const run = (id: string) => runRow(h, id);
-  const until = (check: () => Promise<boolean>, what: string) => pollUntil(check, what);
   const connect = async (organisationId: string) =>
     (await h.call('POST', '/v1/connections', admin, { organisationId, connector: 'oneroster' })).body
       .id as string;
   const queue = async (connectionId: string, district: District) =>
     (await importDistrict(h, admin, { connectionId }, district)).runId;
-  const succeeded = async (runId: string) => {
-    await until(async () => (await run(runId)).status === 'succeeded', `run ${runId} succeeded`);
-    return run(runId);
-  };
+  const succeeded = (runId: string) => runSucceeded(h, runId);
   const active = async (connectionId: string, entity: string) =>
     (
       await h.database.db
@@ -97,7 +99,7 @@ describe('a bulk import deactivates what disappeared from the LMS', function () 
   const leftEnrollments = [...smaller.records('enrollments')].length;
   const goneUsers = full.counts.users - leftUsers;
   const goneEnrollments = full.counts.enrollments - leftEnrollments;
-  let reference: Awaited<ReturnType<typeof run>>;
+  let reference: Awaited<ReturnType<typeof runRow>>;
 
   it('deactivates the users and enrollments a later bulk file no longer has, once', async () => {
     expect(goneUsers).to.be.greaterThan(0);
@@ -124,16 +126,16 @@ describe('a bulk import deactivates what disappeared from the LMS', function () 
     await succeeded(await queue(connectionId, full));
     const runId = await queue(connectionId, smaller);
     // Stop the bridge once some pages of renamed users are applied.
-    await until(async () => {
-      const row = await run(runId);
-      return row.status === 'running' && (row.checkpoint['pullRoster:users'] ?? 0) >= 3;
-    }, 'the run to be part-way');
-    await h.bridge.close();
-    const interrupted = await run(runId);
+    const { interrupted, restarted } = await stopPartwayAndRestart(
+      h,
+      runId,
+      (row) => (row.checkpoint['pullRoster:users'] ?? 0) >= 3,
+      pageSize,
+    );
+    second = restarted;
     expect(interrupted.status).to.equal('running');
     expect(interrupted.counts.deactivated).to.equal(0);
 
-    second = await h.startAnother(await loadConnectors(['oneroster']), pageSize);
     const resumed = await succeeded(runId);
     expect(resumed.attempts).to.equal(2);
     expect(resumed.counts).to.deep.equal(reference.counts);

@@ -8,7 +8,13 @@ import {
 import { type CloudEvent, createEvent, type PersonSnapshot } from '@mathnet/contracts';
 import { createDatabase, type DatabaseHandle, runMigrations } from '@mathnet/db';
 import { createLogger } from '@mathnet/kit';
-import { createTestBus, createTestDatabase, type TestDatabase } from '@mathnet/testkit';
+import {
+  createTestBus,
+  createTestDatabase,
+  peopleChangedEvent,
+  personEvent,
+  type TestDatabase,
+} from '@mathnet/testkit';
 import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
@@ -65,22 +71,8 @@ describe('lms-bridge person view from registry (person.* and people.changed)', f
     status: 'active',
     version,
   });
-  const batchEvent = (people: PersonSnapshot[]) =>
-    createEvent({
-      source: '/mathnet/registry',
-      type: 'mathnet.registry.people.changed',
-      subject: school,
-      data: {
-        people: people.map((person) => ({ change: person.version === 1 ? 'registered' : 'updated', person })),
-      },
-    });
-  const singleEvent = (person: PersonSnapshot) =>
-    createEvent({
-      source: '/mathnet/registry',
-      type: person.version === 1 ? 'mathnet.registry.person.registered' : 'mathnet.registry.person.updated',
-      subject: person.id,
-      data: person,
-    });
+  const batchEvent = (people: PersonSnapshot[]) => peopleChangedEvent(school, people);
+  const singleEvent = personEvent;
   const deliver = async (event: CloudEvent, times = 1) => {
     for (let i = 0; i < times; i++) await bus.publish([event]);
     // true where the person view's handler resolved

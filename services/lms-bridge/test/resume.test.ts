@@ -4,7 +4,13 @@ import { and, count, eq } from 'drizzle-orm';
 import { loadConnectors } from '../src/connectors/load-connectors';
 import type { BridgeService } from '../src/service';
 import { mappings } from '../src/store/schema';
-import { type BridgeHarness, importDistrict, pollUntil, runRow, startBridge } from './bridge-harness';
+import {
+  type BridgeHarness,
+  importDistrict,
+  runSucceeded,
+  startBridge,
+  stopPartwayAndRestart,
+} from './bridge-harness';
 
 const school = generateDistrict({
   students: 400,
@@ -36,8 +42,6 @@ describe('a sync run interrupted by the bridge stopping, resumed by the next one
     await h?.close();
   });
 
-  const run = (id: string) => runRow(h, id);
-  const until = (check: () => Promise<boolean>, what: string) => pollUntil(check, what, 30_000);
   const importInto = (organisationId: string) => importDistrict(h, admin, { organisationId }, school);
   const mappingCount = async (connectionId: string, entity: string) =>
     (
@@ -57,25 +61,23 @@ describe('a sync run interrupted by the bridge stopping, resumed by the next one
 
   it('finishes with the same final state as an uninterrupted run, every fact emitted once', async () => {
     const whole = await importInto(schoolA);
-    await until(async () => (await run(whole.runId)).status === 'succeeded', 'the uninterrupted run');
-    const reference = await run(whole.runId);
+    const reference = await runSucceeded(h, whole.runId);
 
     const cut = await importInto(schoolB);
     // Stop the bridge once some pages are applied, part-way through the run.
-    await until(async () => {
-      const row = await run(cut.runId);
-      return row.status === 'running' && Object.values(row.checkpoint).reduce((a, b) => a + b, 0) >= 5;
-    }, 'the run to be part-way');
-    await h.bridge.close();
-    const interrupted = await run(cut.runId);
+    const { interrupted, restarted } = await stopPartwayAndRestart(
+      h,
+      cut.runId,
+      (row) => Object.values(row.checkpoint).reduce((a, b) => a + b, 0) >= 5,
+      pageSize,
+    );
+    second = restarted;
     expect(interrupted.status).to.equal('running');
     const appliedBefore = interrupted.counts.created;
     expect(appliedBefore).to.be.greaterThan(0);
     expect(appliedBefore).to.be.lessThan(reference.counts.created);
 
-    second = await h.startAnother(await loadConnectors(['oneroster']), pageSize);
-    await until(async () => (await run(cut.runId)).status === 'succeeded', 'the resumed run');
-    const resumed = await run(cut.runId);
+    const resumed = await runSucceeded(h, cut.runId);
     expect(resumed.attempts).to.equal(2);
     expect(resumed.counts).to.deep.equal(reference.counts);
     expect(resumed.errors).to.deep.equal(reference.errors);

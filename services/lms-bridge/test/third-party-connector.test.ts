@@ -37,6 +37,20 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A school coordinator's token and a new connection of the school to the fixture LMS. */
+  const connectFixture = async () => {
+    const coord = h.tokenFor('01890000-0000-7000-8000-000000000001', [
+      { role: 'school_admin', organisationId: schoolA },
+    ]);
+    const created = await h.call('POST', '/v1/connections', coord, {
+      organisationId: schoolA,
+      connector: 'fixture-lms',
+      settings: { baseUrl: lms.url },
+      secrets: { apiToken: 'fixture-token-123', webhookSecret: 'whsec-fixture-1' },
+    });
+    return { coord, created };
+  };
+
   it('refuses a package that is not installed, naming it', async () => {
     try {
       await loadConnectors(['mathnet-connector-nowhere'], dir);
@@ -49,15 +63,7 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
   });
 
   it('syncs through it: people, classes and enrolments mapped, the bad record reported', async () => {
-    const coord = h.tokenFor('01890000-0000-7000-8000-000000000001', [
-      { role: 'school_admin', organisationId: schoolA },
-    ]);
-    const created = await h.call('POST', '/v1/connections', coord, {
-      organisationId: schoolA,
-      connector: 'fixture-lms',
-      settings: { baseUrl: lms.url },
-      secrets: { apiToken: 'fixture-token-123', webhookSecret: 'whsec-fixture-1' },
-    });
+    const { coord, created } = await connectFixture();
     expect(created.status, created.text).to.equal(201);
     const sync = await h.call('POST', `/v1/connections/${created.body.id}/sync`, coord);
     const run = await waitForRun(h, sync.body.runId, coord);
@@ -81,15 +87,7 @@ describe('a third-party connector package loaded by name (MATHNET_CONNECTORS)', 
   });
 
   it('passes a webhook the bytes the LMS signed; a bad signature is 403, an unreadable body 400', async () => {
-    const coord = h.tokenFor('01890000-0000-7000-8000-000000000001', [
-      { role: 'school_admin', organisationId: schoolA },
-    ]);
-    const created = await h.call('POST', '/v1/connections', coord, {
-      organisationId: schoolA,
-      connector: 'fixture-lms',
-      settings: { baseUrl: lms.url },
-      secrets: { apiToken: 'fixture-token-123', webhookSecret: 'whsec-fixture-1' },
-    });
+    const { coord, created } = await connectFixture();
     const hook = (text: string, signature: string) =>
       h.call('POST', `/v1/connections/${created.body.id}/webhook`, coord, new TextEncoder().encode(text), {
         'content-type': 'application/json',

@@ -9,10 +9,9 @@ describe('changing your own password', function () {
   const first = 'first-password-1';
   let schoolId: string;
 
-  const signIn = (password: string) =>
-    api.call('POST', '/auth/token', {
-      body: { grant_type: 'password', username: email, password },
-    });
+  const signInAs = (username: string, password: string) =>
+    api.call('POST', '/auth/token', { body: { grant_type: 'password', username, password } });
+  const signIn = (password: string) => signInAs(email, password);
 
   before(async () => {
     h = await startRegistry('account-password');
@@ -39,6 +38,22 @@ describe('changing your own password', function () {
   after(async () => {
     await h?.close();
   });
+
+  /** Registers a teacher of the school with a login account and signs them in (the token answer). */
+  const teacherSignedIn = async (email: string, givenName: string, familyName: string) => {
+    const admin = await signInAs(adminEmail, adminPassword);
+    const created = await api.call('POST', '/v1/people', {
+      token: admin.body.access_token,
+      body: {
+        givenName,
+        familyName,
+        roles: [{ role: 'teacher', organisationId: schoolId }],
+        account: { email, password: first },
+      },
+    });
+    expect(created.status, created.text).to.equal(201);
+    return signInAs(email, first);
+  };
 
   it('needs the current password, refuses a weak or unchanged one, and says which field is wrong', async () => {
     const session = await signIn(first);
@@ -85,23 +100,8 @@ describe('changing your own password', function () {
   });
 
   it('answers 429 with Retry-After after 5 wrong current passwords in 15 minutes, even to the right one', async () => {
-    const admin = await api.call('POST', '/auth/token', {
-      body: { grant_type: 'password', username: adminEmail, password: adminPassword },
-    });
     const guessed = 'guessed.password@test.mathnet.local';
-    const created = await api.call('POST', '/v1/people', {
-      token: admin.body.access_token,
-      body: {
-        givenName: 'Иван',
-        familyName: 'Сидоров',
-        roles: [{ role: 'teacher', organisationId: schoolId }],
-        account: { email: guessed, password: first },
-      },
-    });
-    expect(created.status).to.equal(201);
-    const session = await api.call('POST', '/auth/token', {
-      body: { grant_type: 'password', username: guessed, password: first },
-    });
+    const session = await teacherSignedIn(guessed, 'Иван', 'Сидоров');
     const change = (currentPassword: string) =>
       api.call('POST', '/v1/account/password', {
         token: session.body.access_token,
@@ -115,13 +115,7 @@ describe('changing your own password', function () {
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).to.be.within(1, 15 * 60);
     // The password did not change, and another account is not held up by this one's failures.
-    expect(
-      (
-        await api.call('POST', '/auth/token', {
-          body: { grant_type: 'password', username: guessed, password: first },
-        })
-      ).status,
-    ).to.equal(200);
+    expect((await signInAs(guessed, first)).status).to.equal(200);
     const own = await signIn('second-password-2');
     expect(
       (
@@ -134,23 +128,7 @@ describe('changing your own password', function () {
   });
 
   it('counts concurrent wrong passwords one after another: exactly 5 are checked, the rest get 429', async () => {
-    const admin = await api.call('POST', '/auth/token', {
-      body: { grant_type: 'password', username: adminEmail, password: adminPassword },
-    });
-    const email = 'concurrent.guesses@test.mathnet.local';
-    const created = await api.call('POST', '/v1/people', {
-      token: admin.body.access_token,
-      body: {
-        givenName: 'Пётр',
-        familyName: 'Быстров',
-        roles: [{ role: 'teacher', organisationId: schoolId }],
-        account: { email, password: first },
-      },
-    });
-    expect(created.status, created.text).to.equal(201);
-    const session = await api.call('POST', '/auth/token', {
-      body: { grant_type: 'password', username: email, password: first },
-    });
+    const session = await teacherSignedIn('concurrent.guesses@test.mathnet.local', 'Пётр', 'Быстров');
     const guesses = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         api.call('POST', '/v1/account/password', {
