@@ -8,6 +8,7 @@ export { idempotencyRequest } from './idempotency-request';
 export { type Closable, Lifecycle } from './lifecycle';
 export { createLogger, type Logger } from './logger';
 export { buildOpenApiDocument, OpenAPIRegistry, problemResponses, problemSchema } from './openapi';
+export { decodeCursor, encodeCursor, isUuid, pageOf, uuidParam } from './params';
 export {
   notFoundHandler,
   type Problem,

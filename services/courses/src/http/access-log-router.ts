@@ -1,11 +1,10 @@
 import { isSelf, mayReadAccessLog, requireActor } from '@mathnet/auth';
 import { type AccessAction, type Db, listAccess, recordAccess, type Tx } from '@mathnet/db';
-import { InputError, NotAllowedError, NotFoundError, parseInput } from '@mathnet/kit';
+import { decodeCursor, NotAllowedError, NotFoundError, pageOf, parseInput, uuidParam } from '@mathnet/kit';
 import { eq } from 'drizzle-orm';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { personalDataAccess, personView } from '../store/schema';
-import { uuidParam } from './params';
 
 /**
  * Records that this request showed or changed these people's enrollments, routes or
@@ -32,8 +31,6 @@ export const accessLogQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * `GET /v1/people/{id}/access-log`: who saw or changed this person's data in courses, newest
  * first, for the person, a parent, a coordinator of one of their organisations and the
@@ -54,16 +51,11 @@ export function accessLogRouter(db: Db): Router {
     ];
     if (!mayReadAccessLog(actor, personId, organisations))
       throw new NotAllowedError("You may not read this person's access log");
-    const beforeId = query.cursor ? Buffer.from(query.cursor, 'base64url').toString('utf8') : undefined;
-    if (beforeId !== undefined && !uuidPattern.test(beforeId))
-      throw new InputError('cursor: expected a cursor returned as nextCursor by a previous page');
-    const rows = await listAccess(db, personalDataAccess, personId, { beforeId, limit: query.limit });
-    const items = rows.slice(0, query.limit);
-    const last = items.at(-1);
-    res.json({
-      items,
-      nextCursor: rows.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null,
+    const rows = await listAccess(db, personalDataAccess, personId, {
+      beforeId: decodeCursor(query.cursor),
+      limit: query.limit,
     });
+    res.json(pageOf(rows, query.limit));
   });
   return router;
 }

@@ -1,6 +1,15 @@
 import { type Actor, isNetworkAdmin, organisationsWithRole, requireActor } from '@mathnet/auth';
 import type { Db, UnitOfWork } from '@mathnet/db';
-import { InputError, NotAllowedError, NotFoundError, parseInput, setEtag } from '@mathnet/kit';
+import {
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  NotAllowedError,
+  NotFoundError,
+  parseInput,
+  setEtag,
+  uuidParam,
+} from '@mathnet/kit';
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
 import { mayReadEnrollment } from '../domain/course-access';
@@ -22,7 +31,6 @@ import {
   reasonSchema,
   rejectSchema,
 } from './enrollment-schemas';
-import { uuidParam } from './params';
 
 /** What part of the enrollments an actor may list (SQL over enrollments joined with offerings). */
 function visibility(actor: Actor): SQL | undefined {
@@ -31,23 +39,13 @@ function visibility(actor: Actor): SQL | undefined {
   const children = actor.roles.flatMap((r) => (r.role === 'parent' && r.studentId ? [r.studentId] : []));
   const visible: SQL[] = [];
   // A machine client's subject is not a person id (and not a UUID): it sees only through its organisation.
-  if (actor.kind === 'person' && uuidPattern.test(actor.subject))
+  if (actor.kind === 'person' && isUuid(actor.subject))
     visible.push(eq(enrollments.studentId, actor.subject));
   if (children.length) visible.push(inArray(enrollments.studentId, children));
   if (staffOrgs.length) {
     visible.push(inArray(enrollments.homeSchoolId, staffOrgs), inArray(offerings.providerId, staffOrgs));
   }
   return visible.length ? or(...visible) : sql`false`;
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined;
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id))
-    throw new InputError('cursor: expected a cursor returned as nextCursor by a previous page');
-  return id;
 }
 
 /** `/v1/enrollments` and `/v1/offerings/{id}/enrollments`: enrollment across schools. */
@@ -113,7 +111,7 @@ export function enrollmentsRouter(db: Db, work: UnitOfWork): Router {
     const last = page.at(-1);
     res.json({
       items: await hydrateEnrollments(db, page),
-      nextCursor: rows.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
     });
   });
 

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   parseInput,
   setEtag,
+  uuidParam,
 } from '@mathnet/kit';
 import { Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
@@ -24,7 +25,6 @@ import {
 import { idempotencyKeys } from '../store/schema';
 import { promoteWaitlisted } from '../workflows/seat-allocation';
 import { offeringCreateSchema, offeringListQuerySchema, offeringPatchSchema } from './offering-schemas';
-import { uuidParam } from './params';
 
 function draftsVisibleTo(actor: Actor): 'all' | string[] {
   return isNetworkAdmin(actor) ? 'all' : organisationsWithRole(actor, ['school_admin', 'partner']);

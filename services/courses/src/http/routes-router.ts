@@ -5,10 +5,12 @@ import {
   checkIfMatch,
   InputError,
   idempotencyRequest,
+  isUuid,
   NotAllowedError,
   NotFoundError,
   parseInput,
   setEtag,
+  uuidParam,
 } from '@mathnet/kit';
 import { and, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
@@ -42,7 +44,6 @@ import {
 } from '../store/route-store';
 import { idempotencyKeys, organisationView, personView, routeItems, routes } from '../store/schema';
 import { logAccess } from './access-log-router';
-import { uuidParam } from './params';
 import {
   activityItemSchema,
   enrollmentItemSchema,
@@ -56,7 +57,6 @@ import {
   routeReturnSchema,
 } from './route-schemas';
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type RouteSet = Partial<typeof routes.$inferInsert>;
 
 /** The routes an actor may list: the district all; school staff their school's; students, parents and mentors their own. */
@@ -64,15 +64,13 @@ function visibleRoutes(actor: Actor): SQL | undefined {
   if (isNetworkAdmin(actor)) return undefined;
   const parts: SQL[] = [];
   // Token claims are strings; only UUIDs can match a uuid column (anything else would be a database error).
-  const staffOrgs = organisationsWithRole(actor, ['school_admin', 'teacher']).filter((id) =>
-    uuidShape.test(id),
-  );
+  const staffOrgs = organisationsWithRole(actor, ['school_admin', 'teacher']).filter((id) => isUuid(id));
   if (staffOrgs.length) parts.push(inArray(routes.homeSchoolId, staffOrgs));
   const children = actor.roles.flatMap((r) =>
-    r.role === 'parent' && r.studentId && uuidShape.test(r.studentId) ? [r.studentId] : [],
+    r.role === 'parent' && r.studentId && isUuid(r.studentId) ? [r.studentId] : [],
   );
   if (children.length) parts.push(inArray(routes.studentId, children));
-  if (actor.kind === 'person' && uuidShape.test(actor.subject))
+  if (actor.kind === 'person' && isUuid(actor.subject))
     parts.push(eq(routes.studentId, actor.subject), eq(routes.mentorId, actor.subject));
   return parts.length ? or(...parts) : sql`false`;
 }

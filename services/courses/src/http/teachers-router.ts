@@ -1,11 +1,10 @@
 import { hasRole, isNetworkAdmin, isSelf, requireActor } from '@mathnet/auth';
 import type { Db } from '@mathnet/db';
-import { NotAllowedError, NotFoundError } from '@mathnet/kit';
+import { NotAllowedError, NotFoundError, uuidParam } from '@mathnet/kit';
 import { and, asc, eq } from 'drizzle-orm';
 import { Router } from 'express';
 import { enrollments, offerings, organisationView, personView } from '../store/schema';
 import { logAccess } from './access-log-router';
-import { uuidParam } from './params';
 import type { TeacherTraining } from './route-schemas';
 
 /** `/v1/teachers/{id}/training`: a teacher's professional development record in the network. */

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '@mathnet/db';
-import { InputError } from '@mathnet/kit';
+import { decodeCursor, encodeCursor } from '@mathnet/kit';
 import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { RoutePolicy } from '../config';
 import {
@@ -255,14 +255,6 @@ export async function updateRoute(
   return row!;
 }
 
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined;
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id))
-    throw new InputError('cursor: expected a cursor returned as nextCursor by a previous page');
-  return id;
-}
-
 /** A page of route summaries matching `filters` within what `visible` lets the actor see. */
 export async function listRoutes(
   db: Db,
@@ -320,6 +312,6 @@ export async function listRoutes(
       totalHours: Number(sumOf.get(row.id)?.hours ?? 0),
       itemCount: Number(sumOf.get(row.id)?.count ?? 0),
     })),
-    nextCursor: rows.length > query.limit ? Buffer.from(last.id).toString('base64url') : null,
+    nextCursor: rows.length > query.limit ? encodeCursor(last.id) : null,
   };
 }

@@ -11,6 +11,7 @@ import {
   parseInput,
   setEtag,
   UnsupportedMediaTypeError,
+  uuidParam,
 } from '@mathnet/kit';
 import {
   AuthFailedError,
@@ -27,7 +28,6 @@ import type { ConnectionOpener } from '../connectors/connection-opener';
 import type { SecretBox } from '../secrets/secret-box';
 import { connections, runs, uploads } from '../store/schema';
 import { assertManages, assertMayTrigger } from './connection-access';
-import { uuidParam } from './params';
 import { connectionCreateSchema, connectionPatchSchema } from './schemas';
 
 type ConnectionRow = typeof connections.$inferSelect;

@@ -1,11 +1,10 @@
 import { requireActor } from '@mathnet/auth';
 import type { Db } from '@mathnet/db';
-import { InputError, NotFoundError, parseInput } from '@mathnet/kit';
+import { InputError, NotFoundError, parseInput, uuidParam } from '@mathnet/kit';
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import { Router } from 'express';
 import { connections, runs } from '../store/schema';
 import { assertManages } from './connection-access';
-import { uuidParam } from './params';
 import { runListQuerySchema } from './schemas';
 
 type RunRow = typeof runs.$inferSelect;

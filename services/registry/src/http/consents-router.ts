@@ -1,19 +1,20 @@
 import { requireActor } from '@mathnet/auth';
 import { isMinor } from '@mathnet/contracts';
 import { type Db, pgErrorCode, type UnitOfWork } from '@mathnet/db';
-import { ConflictError, InputError, NotAllowedError, NotFoundError, parseInput } from '@mathnet/kit';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  parseInput,
+  uuidParam,
+} from '@mathnet/kit';
 import { type Request, Router } from 'express';
 import { consentAuthority, mayReadConsents } from '../domain/consent-access';
 import { recordAccess } from '../store/access-log';
 import { findConsent, insertConsent, listConsents, withdrawConsent } from '../store/consent-store';
 import { findPerson } from '../store/person-store';
 import { consentGrantSchema, consentWithdrawSchema } from './schemas';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const idParam = (value: string | undefined, what: string): string => {
-  if (!value || !uuidPattern.test(value)) throw new NotFoundError(`No ${what} ${value}`);
-  return value;
-};
 
 /**
  * `/v1/people/{id}/consents`: consents to the processing of a person's data (152-ФЗ), given by
@@ -28,7 +29,7 @@ export function consentsRouter(db: Db, work: UnitOfWork): Router {
   /** The person and how the actor may act on their consents. */
   const subject = async (req: Request<{ id: string }>) => {
     const actor = requireActor(req);
-    const person = await findPerson(db, idParam(req.params.id, 'person'));
+    const person = await findPerson(db, uuidParam(req.params.id, 'person'));
     if (!person) throw new NotFoundError(`No person ${req.params.id}`);
     const organisations = [...new Set(person.roles.map((r) => r.organisationId))];
     const minor = isMinor(person.birthDate, new Date());
@@ -91,7 +92,7 @@ export function consentsRouter(db: Db, work: UnitOfWork): Router {
     const { actor, person, authority } = await subject(req);
     const input = parseInput(consentWithdrawSchema, req.body ?? {});
     assertMayChange(authority, input.evidence);
-    const consentId = idParam(req.params.consentId, 'consent');
+    const consentId = uuidParam(req.params.consentId, 'consent');
     const withdrawn = await work.run(async (tx, emit) => {
       const done = await withdrawConsent(tx, person.id, consentId, actor.subject);
       if (!done) return undefined;

@@ -2,15 +2,16 @@ import { requireActor } from '@mathnet/auth';
 import { type Db, idempotent, type UnitOfWork } from '@mathnet/db';
 import {
   checkIfMatch,
+  decodeCursor,
   idempotencyRequest,
   NotAllowedError,
   NotFoundError,
+  pageOf,
   parseInput,
   setEtag,
 } from '@mathnet/kit';
 import { Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { decodeCursor, pageOf } from '../domain/cursor';
 import { mayPatchOrganisation, mayRegisterOrganisation } from '../domain/organisation-access';
 import {
   findOrganisation,

@@ -3,16 +3,18 @@ import { type Db, idempotent, pgErrorCode, type Tx, type UnitOfWork } from '@mat
 import {
   ConflictError,
   checkIfMatch,
+  decodeCursor,
   InputError,
   idempotencyRequest,
   NotAllowedError,
   NotFoundError,
+  pageOf,
   parseInput,
   setEtag,
+  uuidParam,
 } from '@mathnet/kit';
 import { Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { decodeCursor, pageOf } from '../domain/cursor';
 import {
   listableOrganisations,
   mayAssignRoles,
@@ -39,11 +41,6 @@ import {
   personPatchSchema,
   type RoleInput,
 } from './schemas';
-
-const idParam = (value: string | undefined): string => {
-  if (!value || !/^[0-9a-f-]{36}$/i.test(value)) throw new NotFoundError(`No person ${value}`);
-  return value;
-};
 
 /** Roles must point at existing organisations, and a parent's at an existing student. */
 async function validateRoles(tx: Tx, roles: RoleInput[]): Promise<void> {
@@ -133,7 +130,7 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
 
   router.get('/v1/people/:id', async (req, res) => {
     const actor = requireActor(req);
-    const person = await findPerson(db, idParam(req.params.id));
+    const person = await findPerson(db, uuidParam(req.params.id, 'person'));
     if (!person) throw new NotFoundError(`No person ${req.params.id}`);
     if (!mayReadPerson(actor, person.id, orgsOf(person)))
       throw new NotAllowedError("You may not read this person's record");
@@ -147,7 +144,7 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
   router.get('/v1/people/:id/access-log', async (req, res) => {
     const actor = requireActor(req);
     const query = parseInput(listQuerySchema, req.query, 'query');
-    const person = await findPerson(db, idParam(req.params.id));
+    const person = await findPerson(db, uuidParam(req.params.id, 'person'));
     if (!person) throw new NotFoundError(`No person ${req.params.id}`);
     if (!mayReadAccessLog(actor, person.id, orgsOf(person)))
       throw new NotAllowedError("You may not read this person's access log");
@@ -160,7 +157,7 @@ export function peopleRouter(db: Db, work: UnitOfWork): Router {
 
   router.patch('/v1/people/:id', async (req, res) => {
     const actor = requireActor(req);
-    const id = idParam(req.params.id);
+    const id = uuidParam(req.params.id, 'person');
     const patch = parseInput(personPatchSchema, req.body);
     const updated = await work.run(async (tx, emit) => {
       const current = await findPerson(tx, id, true);
